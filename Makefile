@@ -1,0 +1,59 @@
+# The front door. `make book` builds the website, `make test` passes every test; each does its
+# own set-up (a .venv with the locked dependencies and the package) on a fresh machine.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+SITE := _build/html
+
+.PHONY: help setup book test test-unit test-notebooks test-browser lint execute lock serve clean
+
+help:  ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version' \
+	  || { echo "Set PYTHON to a Python 3.11+ interpreter, e.g. make PYTHON=python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)  ## Create .venv with the locked dependencies and the package.
+
+book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails).
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@echo "Open $(SITE)/index.html"
+
+test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), strict build.
+	$(MAKE) test-unit test-notebooks book
+
+test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
+	$(BIN)/python -m pytest tests src/linearnet --doctest-modules \
+	  --cov=linearnet --cov-report=term-missing --cov-fail-under=95
+
+test-notebooks: $(STAMP)  ## Re-execute every chapter and compare with its stored outputs.
+	$(BIN)/python -m pytest --nbval -p no:cacheprovider $(NOTEBOOKS)
+
+execute: $(STAMP)  ## Re-execute the chapters in place: regenerate their stored outputs.
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+lint: $(STAMP)  ## ruff (lint and format check) and mypy.
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools
+	$(BIN)/mypy
+
+lock: $(STAMP)  ## Regenerate requirements.lock from pyproject.toml (exact versions).
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+	  --no-header --annotation-style line -o requirements.lock
+
+clean:  ## Remove the build, caches and the virtual environment.
+	rm -rf _build $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,224 @@
+r"""The two-layer linear network of the note: forward pass and cost.
+
+Rows are samples. With ``X0`` of shape ``(n, p)``, the design is :math:`X = [1\ X_0]`; the hidden
+layer is :math:`Y_0 = X u`, :math:`Y = [1\ Y_0]`, and the output is :math:`z^{pred} = Y v`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from linearnet._validation import (
+    FloatArray,
+    check_inputs,
+    check_params,
+    check_positive_float,
+    check_positive_int,
+    check_target,
+    check_u,
+)
+
+__all__ = ["add_bias", "cost", "hidden", "init_params", "predict", "residual"]
+
+
+def add_bias(X0: ArrayLike) -> FloatArray:
+    r"""Prepend a column of ones: :math:`X = [1\ X_0]`.
+
+    Parameters
+    ----------
+    X0 : array_like of shape (n, p)
+        The inputs, one row per sample.
+
+    Returns
+    -------
+    X : ndarray of shape (n, p + 1)
+        The design matrix; column 0 is all ones.
+
+    Raises
+    ------
+    ValueError
+        If ``X0`` is not a finite, non-empty, numeric 2-D array.
+
+    Examples
+    --------
+    >>> add_bias([[2.0], [3.0]])
+    array([[1., 2.],
+           [1., 3.]])
+    """
+    return _with_ones(check_inputs(X0))
+
+
+def _with_ones(A: FloatArray) -> FloatArray:
+    """``[1 A]`` for an already validated 2-D array ``A`` (no checks: for inner loops)."""
+    return np.column_stack([np.ones(A.shape[0]), A])
+
+
+def init_params(
+    p: int, h: int, *, rng: np.random.Generator, scale: float = 0.1
+) -> tuple[FloatArray, FloatArray]:
+    """Draw initial weights with independent normal entries of standard deviation ``scale``.
+
+    Parameters
+    ----------
+    p : int
+        Number of input features.
+    h : int
+        Number of hidden units.
+    rng : numpy.random.Generator
+        The only source of randomness, e.g. ``np.random.default_rng(0)``.
+    scale : float, default 0.1
+        Standard deviation of every entry.
+
+    Returns
+    -------
+    u : ndarray of shape (p + 1, h)
+        Hidden-layer weights; row 0 holds the hidden biases.
+    v : ndarray of shape (h + 1,)
+        Output weights; ``v[0]`` is the output bias.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` or ``h`` is not a positive integer, ``scale`` is not positive and finite, or
+        ``rng`` is not a ``numpy.random.Generator``.
+
+    Examples
+    --------
+    >>> u, v = init_params(2, 3, rng=np.random.default_rng(0))
+    >>> u.shape, v.shape
+    ((3, 3), (4,))
+    """
+    p = check_positive_int("p", p)
+    h = check_positive_int("h", h)
+    scale = check_positive_float("scale", scale)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(
+            f"rng must be a numpy.random.Generator, e.g. np.random.default_rng(0); received "
+            f"{rng!r} of type {type(rng).__name__}."
+        )
+    u = rng.normal(0.0, scale, size=(p + 1, h))
+    v = rng.normal(0.0, scale, size=h + 1)
+    return u, v
+
+
+def hidden(X0: ArrayLike, u: ArrayLike) -> FloatArray:
+    r"""Hidden-layer values :math:`Y_0 = X u` (no activation).
+
+    Parameters
+    ----------
+    X0 : array_like of shape (n, p)
+        The inputs.
+    u : array_like of shape (p + 1, h)
+        Hidden-layer weights; row 0 holds the biases :math:`u_{0k}`.
+
+    Returns
+    -------
+    Y0 : ndarray of shape (n, h)
+        :math:`y_{ik} = u_{0k} + \sum_j x_{ij} u_{jk}`.
+
+    Raises
+    ------
+    ValueError
+        If an argument is malformed or ``u`` does not have ``p + 1`` rows.
+
+    Examples
+    --------
+    >>> hidden([[1.0, 2.0]], [[0.5], [1.0], [1.0]])
+    array([[3.5]])
+    """
+    X = add_bias(X0)
+    u_arr = check_u(u, X.shape[1] - 1)
+    return X @ u_arr
+
+
+def predict(X0: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
+    r"""Network output :math:`z^{pred} = Y v` with :math:`Y = [1\ Y_0]`, equation (1).
+
+    .. math:: z_i^{pred} = v_0 + \sum_{k=1}^{h} v_k y_{ik}
+
+    Parameters
+    ----------
+    X0 : array_like of shape (n, p)
+        The inputs.
+    u : array_like of shape (p + 1, h)
+        Hidden-layer weights.
+    v : array_like of shape (h + 1,)
+        Output weights; ``v[0]`` is the bias.
+
+    Returns
+    -------
+    z_pred : ndarray of shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If an argument is malformed or the shapes disagree.
+
+    Examples
+    --------
+    >>> predict([[1.0, 2.0]], [[0.5], [1.0], [1.0]], [1.0, 2.0])
+    array([8.])
+    """
+    X0 = check_inputs(X0)
+    u_arr, v_arr = check_params(u, v, X0.shape[1])
+    Y = add_bias(hidden(X0, u_arr))
+    return Y @ v_arr
+
+
+def residual(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
+    r"""Residual :math:`d = z^{pred} - z`: the note's first definition, :math:`-(z - z^{pred})`.
+
+    Parameters
+    ----------
+    X0 : array_like of shape (n, p)
+    z : array_like of shape (n,)
+        The targets (the note's :math:`z^{reality}`).
+    u : array_like of shape (p + 1, h)
+    v : array_like of shape (h + 1,)
+
+    Returns
+    -------
+    d : ndarray of shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If an argument is malformed or the shapes disagree.
+
+    Examples
+    --------
+    >>> residual([[1.0, 2.0]], [5.0], [[0.5], [1.0], [1.0]], [1.0, 2.0])
+    array([3.])
+    """
+    X0 = check_inputs(X0)
+    z_arr = check_target(z, X0.shape[0])
+    return predict(X0, u, v) - z_arr
+
+
+def cost(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> float:
+    r"""Cost :math:`C = \tfrac12 \sum_i (z_i - z_i^{pred})^2 = \tfrac12 \lVert d \rVert^2`.
+
+    Parameters
+    ----------
+    X0 : array_like of shape (n, p)
+    z : array_like of shape (n,)
+    u : array_like of shape (p + 1, h)
+    v : array_like of shape (h + 1,)
+
+    Returns
+    -------
+    C : float
+
+    Raises
+    ------
+    ValueError
+        If an argument is malformed or the shapes disagree.
+
+    Examples
+    --------
+    >>> cost([[1.0, 2.0]], [5.0], [[0.5], [1.0], [1.0]], [1.0, 2.0])
+    4.5
+    """
+    d = residual(X0, z, u, v)
+    return 0.5 * float(d @ d)

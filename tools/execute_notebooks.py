@@ -1,0 +1,46 @@
+"""Execute notebooks in place, so that their stored outputs are the nbval reference.
+
+Usage: ``python tools/execute_notebooks.py book/*.ipynb`` (``make execute``).
+
+Runs each notebook top to bottom in a fresh kernel from the notebook's own folder, without timing
+metadata, and fails on the first cell error (cells tagged ``raises-exception`` excepted), so two
+runs give identical files.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path) -> None:
+    """Execute the notebook at ``path`` and write it back with its new outputs."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    print(f"executed {path}")
+
+
+def main(paths: list[str]) -> int:
+    """Execute every notebook named in ``paths``."""
+    if not paths:
+        print("usage: execute_notebooks.py NOTEBOOK [NOTEBOOK ...]", file=sys.stderr)
+        return 2
+    for p in paths:
+        execute(Path(p))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
