@@ -220,9 +220,12 @@ def train(
             C_new = 0.5 * float(d_new @ d_new)
             eta *= _GROW
         else:
-            u_new, v_new = u_k - eta * g_u, v_k - eta * g_v
-            d_new, g_u_new, g_v_new = _gradients(X, z_arr, u_new, v_new)
-            C_new = 0.5 * float(d_new @ d_new)
+            # A far too large lr overflows: that is reported as DivergenceError just below, not
+            # as NumPy's RuntimeWarning (which warnings-as-errors would raise instead).
+            with np.errstate(over="ignore", invalid="ignore"):
+                u_new, v_new = u_k - eta * g_u, v_k - eta * g_v
+                d_new, g_u_new, g_v_new = _gradients(X, z_arr, u_new, v_new)
+                C_new = 0.5 * float(d_new @ d_new)
             if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
                 raise DivergenceError(
                     f"gradient descent diverged with lr={eta:g}: after {steps + 1} step(s) the "
