@@ -88,8 +88,8 @@ def network(n: int, p: int, h: int) -> SymbolicNetwork:
     from linearnet._validation import check_positive_int
 
     n, p, h = (check_positive_int(k, val) for k, val in (("n", n), ("p", p), ("h", h)))
-    X0 = sp.Matrix(n, p, lambda i, j: sp.Symbol(f"x_{i + 1}{j + 1}", real=True))
-    u = sp.Matrix(p + 1, h, lambda j, k: sp.Symbol(f"u_{j}{k + 1}", real=True))
+    X0 = sp.Matrix(n, p, lambda i, j: sp.Symbol(f"x_{_pair(i + 1, j + 1)}", real=True))
+    u = sp.Matrix(p + 1, h, lambda j, k: sp.Symbol(f"u_{_pair(j, k + 1)}", real=True))
     v = sp.Matrix(h + 1, 1, lambda k, _: sp.Symbol(f"v_{k}", real=True))
     z = sp.Matrix(n, 1, lambda i, _: sp.Symbol(f"z_{i + 1}", real=True))
     ones = sp.ones(n, 1)
@@ -100,6 +100,14 @@ def network(n: int, p: int, h: int) -> SymbolicNetwork:
     d = z_pred - z
     C = sp.Rational(1, 2) * sum((z[i] - z_pred[i]) ** 2 for i in range(n))
     return SymbolicNetwork(X0, X, u, Y0, Y, v, z, z_pred, d, C)
+
+
+def _pair(a: int, b: int) -> str:
+    """Join two subscripts: run together as in the note (``12``) while both are single digits.
+
+    Otherwise they are separated (``1,11``), or ``x_{1,11}`` and ``x_{11,1}`` would be one symbol.
+    """
+    return f"{a}{b}" if a < 10 and b < 10 else f"{a},{b}"
 
 
 def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: str) -> str:
