@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import sympy
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
@@ -26,7 +27,7 @@ _CHECKS: dict[str, dict[str, Any]] = {}
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace: dict[str, object]) -> None:
     doctest_namespace["np"] = np
-    doctest_namespace["sp"] = pytest.importorskip("sympy")
+    doctest_namespace["sp"] = sympy
 
 
 def pytest_configure(config: pytest.Config) -> None:

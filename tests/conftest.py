@@ -42,7 +42,8 @@ def random_problem() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 @pytest.fixture(scope="session")
 def diabetes() -> tuple[np.ndarray, np.ndarray]:
     """The diabetes data (442 rows, 10 features) with standardized columns; raw targets."""
-    datasets = pytest.importorskip("sklearn.datasets")
-    X0, z = datasets.load_diabetes(return_X_y=True, scaled=False)
+    from sklearn.datasets import load_diabetes
+
+    X0, z = load_diabetes(return_X_y=True, scaled=False)
     X0 = (X0 - X0.mean(axis=0)) / X0.std(axis=0)
     return X0, z

@@ -8,11 +8,10 @@ import sys
 
 import numpy as np
 import pytest
+import sympy as sp
 
 import linearnet as ln
-
-sp = pytest.importorskip("sympy")
-symbolic = pytest.importorskip("linearnet.symbolic")
+from linearnet import symbolic
 
 
 def numeric_values(net: object, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -193,3 +192,10 @@ def test_importing_linearnet_does_not_import_sympy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "False"
+
+
+def test_assert_identity_refuses_floats_which_expand_cannot_prove_with() -> None:
+    a = sp.Symbol("a")
+    # SymPy would round a/3 - 0.3333333333333333*a to zero: a false "proof".
+    with pytest.raises(ValueError, match=r"needs exact arithmetic.*sp\.Rational"):
+        symbolic.assert_identity(a / 3, sp.Float(0.3333333333333333) * a, "one third")

@@ -58,7 +58,8 @@ def as_real_array(name: str, a: Any, *, ndim: int, shape: str) -> FloatArray:
     if arr.ndim != ndim:
         hint = ""
         if ndim == 2 and arr.ndim == 1:
-            hint = f" For a single feature use {name}.reshape(-1, 1)."
+            what = "feature" if name == "X0" else "column"
+            hint = f" For a single {what} use {name}.reshape(-1, 1)."
         elif ndim == 1 and arr.ndim == 2 and 1 in arr.shape:
             hint = f" Flatten it with {name}.ravel()."
         raise ValueError(

@@ -133,7 +133,8 @@ def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: st
     AssertionError
         If the expanded difference is not zero; the message shows it.
     ValueError
-        If the two sides are matrices of different shapes, or one is a matrix and one is not.
+        If the two sides are matrices of different shapes, or one is a matrix and one is not,
+        or if either holds a floating-point number (``expand`` is exact only over rationals).
 
     Examples
     --------
@@ -147,6 +148,12 @@ def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: st
         raise ValueError(
             f"{name}: both sides must be scalars or matrices of one shape; received {shapes[0]} "
             f"and {shapes[1]}."
+        )
+    floats = set().union(*(sp.sympify(side).atoms(sp.Float) for side in (lhs, rhs)))
+    if floats:
+        raise ValueError(
+            f"{name}: a proof needs exact arithmetic, but the expressions hold the float(s) "
+            f"{sorted(floats)[:3]}; write numbers as sp.Rational(p, q) or integers."
         )
     if lhs_is_matrix:
         diff = (lhs - rhs).applyfunc(sp.expand)

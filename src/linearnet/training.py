@@ -137,7 +137,8 @@ def train(
         iteration by backtracking: start from the previous step times 1.5 (initially
         :math:`1/L`, see :func:`curvature_bound`) and halve it until the cost decreases by at
         least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2` (Armijo's condition), so the cost
-        never increases.
+        never increases (beyond rounding in evaluating
+        :math:`C`).
     max_steps : int, default 200_000
         Upper bound on the number of steps.
     tol : float, default 1e-8
