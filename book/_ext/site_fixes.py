@@ -1,0 +1,104 @@
+"""Sphinx extension: fixes to the HTML of every page, for offline readers and accessibility.
+
+Scripts. Jupyter Book 1 (sphinx-thebe 0.3, sphinx-togglebutton 0.4 on Sphinx 7.4) writes some inline
+scripts twice into every page's ``<head>``. Twice ``const THEBE_JS_URL = ...`` is a
+``SyntaxError`` in every reader's console, and that script exists only to fetch Thebe from
+unpkg.com, which this book disables (``launch_buttons: thebe: false``). So, for each page:
+
+- drop sphinx-thebe's configuration script, loader and stylesheet when Thebe is disabled;
+- drop exact duplicates of a script (same file or same inline body, same attributes);
+- warn (an error under ``-W``) if a script or stylesheet would be loaded from another host.
+
+Accessibility (each found by axe-core in the browser tests, ``tests/browser``):
+
+- MyST-NB names the "Show code cell source" toggle of a hidden cell ``aria-label="Toggle hidden
+  content"``, a name that does not contain its visible text (WCAG 2.5.3,
+  label-content-name-mismatch): drop the label, so the toggle is named by what it shows;
+- docutils marks bibliography entries ``role="doc-biblioentry"`` inside ``role="list"``; that
+  DPUB role is deprecated and is not a list item, so the list has no items (aria-required-children,
+  critical): mark them ``role="listitem"``;
+- ``site_fixes.css`` darkens links inside theorem boxes, whose tinted backgrounds leave the
+  theme's link colour below 4.5:1 contrast (color-contrast).
+
+The browser tests check the rendered pages themselves; the remote-asset warning catches at build
+time what configuration can add.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _name(asset: Any) -> str:
+    return str(getattr(asset, "filename", asset) or "")
+
+
+def _attributes(asset: Any) -> dict[str, str]:
+    return dict(getattr(asset, "attributes", {}) or {})
+
+
+def _is_thebe(asset: Any) -> bool:
+    name, body = _name(asset), _attributes(asset).get("body", "")
+    return "sphinx-thebe." in name or "THEBE_JS_URL" in body
+
+
+def _thebe_enabled(app: Sphinx) -> bool:
+    launch = (app.config.html_theme_options or {}).get("launch_buttons", {}) or {}
+    return bool(launch.get("thebe"))
+
+
+def _is_remote(name: str) -> bool:
+    return "://" in name or name.startswith("//")
+
+
+def tidy_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Deduplicate the page's scripts, drop disabled Thebe, refuse remote assets, fix ARIA."""
+    drop_thebe = not _thebe_enabled(app)
+    for key in ("script_files", "css_files"):
+        kept, seen = [], set()
+        for asset in context.get(key, []):
+            if drop_thebe and _is_thebe(asset):
+                continue
+            ident = (_name(asset), tuple(sorted(_attributes(asset).items())))
+            if ident in seen:
+                continue
+            seen.add(ident)
+            kept.append(asset)
+            if _is_remote(_name(asset)):
+                logger.warning(
+                    "page %s would load %s from another host; vendor it into the site "
+                    "(the book must work offline, see book/verifying.md)",
+                    pagename,
+                    _name(asset),
+                    type="site_assets",
+                    subtype="remote",
+                )
+        context[key] = kept
+    if "body" in context:
+        context["body"] = (
+            context["body"]
+            .replace('<summary aria-label="Toggle hidden content">', "<summary>")
+            .replace('role="doc-biblioentry"', 'role="listitem"')
+        )
+
+
+def _add_static(app: Sphinx) -> None:
+    css = str(Path(__file__).with_name("site_fixes.css"))
+    if css not in app.config.html_static_path:
+        app.config.html_static_path.append(css)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the page-context hook and the stylesheet."""
+    app.connect("builder-inited", _add_static)
+    app.add_css_file("site_fixes.css")
+    app.connect("html-page-context", tidy_assets, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
