@@ -1,0 +1,280 @@
+"""What the browser tests share: where the site and browser are, and how a page is opened and read.
+
+Constants, the :class:`Visit` record, the JavaScript that reads a rendered page, and the link
+resolver. The pytest fixtures that use them are in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("BOOK_SITE", ROOT / "_build" / "html")).resolve()
+SCREENSHOTS = SITE.parent / "screenshots"
+TOC = Path(os.environ.get("BOOK_TOC", ROOT / "_toc.yml")).resolve()
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+VIEWPORT = {"width": 1280, "height": 900}
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: The MathJax every page must load: the pinned copy the site serves (tools/vendor_mathjax.sh).
+MATHJAX_VERSION = "3.2.2"
+MATHJAX_PATH = "_static/mathjax/es5/tex-chtml-full.js"
+
+#: The accessibility engine injected into each page (tests/browser/vendor/README.md).
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_VERSION = "4.10.3"
+AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"
+
+#: Built files that are not pages a reader navigates to. ``index.html`` is only a redirect to the
+#: root document; ``test_index_redirects`` checks it separately. Folders: assets, not pages.
+NOT_PAGES = {"index.html"}
+NOT_PAGE_DIRS = {"_static", "_sources", "_images", "_downloads", "_sphinx_design_static"}
+
+#: Console errors that are known, harmless theme noise. Each entry: a regular expression matched
+#: against "<message> @ <url>", and why it is tolerated. Keep this list short; an entry is a
+#: decision to ship an error a reader's console shows.
+CONSOLE_ALLOWLIST: list[tuple[str, str]] = []
+
+#: Markers of TeX that MathJax did not typeset, as a reader would see them in the page text.
+RAW_TEX = ("$$", "\\begin", "\\frac", "\\(", "\\[")
+
+CHAPTER = re.compile(r"^book/\d\d_[^/]+\.html$")
+
+#: Stands for the page list when there is no build, so that the ``site`` fixture can say so.
+NO_SITE = "<no built site>"
+#: Stands for the chapter list of a build without chapters, so that the test can say so.
+NO_CHAPTER = "<no chapter page>"
+
+
+def site_pages() -> list[str]:
+    """Every page of the built site, as paths relative to its root ("book/intro.html")."""
+    if not SITE.is_dir():
+        return []
+    pages = []
+    for path in SITE.rglob("*.html"):
+        rel = path.relative_to(SITE)
+        if rel.as_posix() in NOT_PAGES or NOT_PAGE_DIRS.intersection(rel.parts[:-1]):
+            continue
+        pages.append(rel.as_posix())
+    return sorted(pages)
+
+
+def chapter_pages() -> list[str]:
+    """The chapters: ``book/NN_name.html``."""
+    return [p for p in site_pages() if CHAPTER.match(p)]
+
+
+@dataclass
+class Visit:
+    """What one page showed and did when a browser opened it."""
+
+    page: str
+    url: str
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    bad_status: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    dom: dict[str, Any] = field(default_factory=dict)
+    axe: dict[str, Any] = field(default_factory=dict)
+    screenshot: Path | None = None
+    #: Set to False once the test's own tools (axe) start running in the page.
+    recording: bool = True
+
+
+# Everything the tests assert on, read from the page once MathJax has finished.
+COLLECT_JS = r"""
+(rawTex) => {
+  const skip = "script,style,noscript,template,pre,code,textarea,mjx-container,.headerlink";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip)) continue;
+    if (!el.checkVisibility({visibilityProperty: true})) continue;
+    texts.push(n.data);
+  }
+  const text = texts.join(" ");
+  const raw = [];
+  for (const m of rawTex) {
+    let i = text.indexOf(m);
+    while (i >= 0 && raw.length < 10) {
+      raw.push(text.slice(Math.max(0, i - 40), i + 40).replace(/\s+/g, " "));
+      i = text.indexOf(m, i + 1);
+    }
+  }
+  const mathScript = [...document.scripts].map(s => s.src).filter(s => /mathjax/i.test(s));
+  const images = [...document.images].map(img => {
+    const fig = img.closest("figure");
+    const cap = fig ? fig.querySelector("figcaption") : null;
+    return {src: img.currentSrc || img.src, alt: (img.getAttribute("alt") || "").trim(),
+            complete: img.complete, naturalWidth: img.naturalWidth,
+            caption: cap ? cap.innerText.trim() : ""};
+  });
+  const proofs = [...document.querySelectorAll("div.proof")].map(div => {
+    const classes = (div.getAttribute("class") || "").split(/\s+/);
+    const title = div.querySelector(":scope > .admonition-title");
+    const num = title ? title.querySelector(".caption-number") : null;
+    // A numbered box is "proof <kind> admonition"; a prf:proof is just "proof admonition".
+    const kind = classes[1] && classes[1] !== "admonition" ? classes[1] : "proof";
+    return {id: div.id, kind: kind, title: title ? title.innerText.trim() : "",
+            number: num ? num.innerText.trim() : ""};
+  });
+  const links = [...document.querySelectorAll("a[href]")].map(a => ({
+    href: a.href, raw: a.getAttribute("href"), text: a.innerText.trim(),
+    classes: a.getAttribute("class") || ""}));
+  return {
+    mathScripts: mathScript,
+    mathjaxVersion: (window.MathJax && window.MathJax.version) || null,
+    mathElements: document.querySelectorAll(".math, span.math, div.math").length,
+    containers: document.querySelectorAll("mjx-container").length,
+    merrors: [...document.querySelectorAll("mjx-merror")].map(
+      e => (e.getAttribute("data-mjx-error") || e.textContent).slice(0, 200)),
+    rawTex: raw,
+    images: images,
+    figures: [...document.querySelectorAll("figure")].map(f => ({
+      id: f.id,
+      caption: (f.querySelector("figcaption") || {innerText: ""}).innerText.trim(),
+      imagesWithoutAlt: [...f.querySelectorAll("img")].filter(
+        i => !(i.getAttribute("alt") || "").trim()).length})),
+    proofs: proofs,
+    links: links,
+  };
+}
+"""
+
+# axe-core at the fixed viewport. ``label-content-name-mismatch`` (WCAG 2.5.3: a control's
+# accessible name must contain its visible text, or speech users cannot name it) is tagged
+# experimental in axe 4.10 and off by default; we switch it on. ``preload: false``: otherwise axe
+# re-fetches the stylesheets itself (for two CSS-media rules), resolving ``@import`` against the
+# page rather than the stylesheet, and its own 404s are no fault of the site.
+AXE_JS = """
+async () => {
+  const r = await axe.run(document, {
+    resultTypes: ["violations"],
+    preload: false,
+    rules: {"label-content-name-mismatch": {enabled: true}},
+  });
+  return {version: axe.version, violations: r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), impact: n.impact,
+                              summary: n.failureSummary}))}))};
+}
+"""
+
+
+def _is_local(url: str, base_url: str) -> bool:
+    """True for the site's own origin, and for URLs that never reach a network (data:, blob:)."""
+    scheme = urlsplit(url).scheme
+    if scheme in ("data", "blob", "about"):
+        return True
+    if base_url.startswith("file:"):
+        return scheme == "file"
+    return urlsplit(url).netloc == urlsplit(base_url).netloc
+
+
+def open_page(browser: Any, url: str, base_url: str, visit: Visit) -> tuple[Any, Any]:
+    """Open ``url`` in a fresh context at the fixed viewport, recording the page's traffic.
+
+    Requests to any other origin are recorded and aborted, as they would fail offline.
+    """
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+
+    def route(r: Any) -> None:
+        if _is_local(r.request.url, base_url):
+            r.continue_()
+        else:
+            visit.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+
+    def request(r: Any) -> None:
+        if visit.recording:
+            visit.requests.append(r.url)
+
+    def failed(r: Any) -> None:
+        if visit.recording:
+            visit.failed.append(f"{r.url}: {r.failure}")
+
+    page.on("request", request)
+    page.on("requestfailed", failed)
+
+    def response(r: Any) -> None:
+        if visit.recording and r.status >= 400:
+            visit.bad_status.append(f"{r.status} {r.url}")
+
+    page.on("response", response)
+
+    def console(msg: Any) -> None:
+        if visit.recording and msg.type == "error":
+            where = msg.location.get("url", "") if msg.location else ""
+            visit.console_errors.append(f"{msg.text} @ {where}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: visit.console_errors.append(f"uncaught: {e} @ {url}"))
+    page.goto(url, wait_until="load")
+    return context, page
+
+
+def wait_for_mathjax(page: Any) -> None:
+    """Wait until MathJax (if the page loads it) has typeset everything, and fonts are in."""
+    if page.evaluate("() => [...document.scripts].some(s => /mathjax/i.test(s.src))"):
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000
+        )
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
+class _Anchors(HTMLParser):
+    """Collect every ``id`` and ``<a name>`` of an HTML file: the anchors a link can target."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if value and (key == "id" or (tag == "a" and key == "name")):
+                self.anchors.add(value)
+
+
+@functools.cache
+def anchors_of(path: Path) -> frozenset[str]:
+    """The anchors defined in the built file ``path``."""
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return frozenset(parser.anchors)
+
+
+def resolve_internal(href: str, base_url: str, site: Path) -> str | None:
+    """Check a link to the site itself; return what is wrong with it, or None if it resolves."""
+    parts = urlsplit(href)
+    rel = unquote(parts.path)[len(urlsplit(base_url).path) :]
+    target = site / rel
+    if rel == "" or rel.endswith("/"):
+        target = target / "index.html"
+    if not target.is_file():
+        return f"{href}: no file {target.relative_to(site)} in the site"
+    if parts.fragment and target.suffix == ".html":
+        anchor = unquote(parts.fragment)
+        if anchor not in anchors_of(target):
+            return f"{href}: {target.relative_to(site)} has no anchor #{anchor}"
+    return None

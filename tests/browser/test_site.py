@@ -1,0 +1,186 @@
+"""The built website, checked in Chromium the way a reader sees it (see conftest.py for set-up).
+
+One test per concern and per page, so a failure names both. Every page visit is recorded once
+and shared by the tests (``visit`` fixture); the screenshots land in ``_build/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from browsing import (
+    AXE_VERSION,
+    CHAPTER,
+    CONSOLE_ALLOWLIST,
+    MATHJAX_PATH,
+    MATHJAX_VERSION,
+    NO_CHAPTER,
+    NO_SITE,
+    TOC,
+    VIEWPORT,
+    Visit,
+    _is_local,
+    open_page,
+    resolve_internal,
+    site_pages,
+    wait_for_mathjax,
+)
+
+#: Equation references render as the number in parentheses, e.g. "(2.3)".
+EQ_NUMBER = re.compile(r"^\(\d+(\.\d+)*\)$")
+#: A numbered sphinx-proof box title starts "Theorem 3.1", "Definition 1.2", ...
+PROOF_NUMBER = re.compile(r"^\w+ \d+(\.\d+)*$")
+
+
+@pytest.fixture
+def seen(page: str, site: Path, visit: Any) -> Visit:
+    """The recorded visit of ``page`` (opened once per session)."""
+    assert page != NO_SITE
+    return visit(page)
+
+
+def _toc_files(node: Any) -> list[str]:
+    """Every ``file:`` entry of a _toc.yml tree."""
+    if isinstance(node, dict):
+        own = [node["file"]] if "file" in node else []
+        return own + [f for v in node.values() for f in _toc_files(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in _toc_files(v)]
+    return []
+
+
+def test_every_toc_page_is_built(site: Path) -> None:
+    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
+    expected = {f"{f}.html" for f in [toc["root"], *_toc_files(toc.get("parts", []))]}
+    missing = sorted(expected - set(site_pages()))
+    assert not missing, f"pages in _toc.yml missing from the build: {missing}"
+
+
+def test_index_redirects(site: Path, browser: Any, base_url: str) -> None:
+    v = Visit(page="index.html", url=base_url)
+    context, page = open_page(browser, base_url, base_url, v)
+    try:
+        page.wait_for_url("**/book/intro.html", timeout=10_000)
+    finally:
+        context.close()
+    assert v.blocked == []
+    assert v.bad_status == []
+
+
+def test_mathjax_typesets(seen: Visit) -> None:
+    dom = seen.dom
+    if dom["mathElements"] or dom["mathScripts"]:
+        # Math on the page is typeset by the site's own pinned MathJax, and only by it.
+        assert len(dom["mathScripts"]) == 1, f"MathJax loaded {dom['mathScripts']}"
+        assert urlsplit(dom["mathScripts"][0]).path.endswith("/" + MATHJAX_PATH)
+        assert dom["mathjaxVersion"] == MATHJAX_VERSION
+        assert dom["containers"] > 0, "the page has math but MathJax typeset none of it"
+    assert dom["merrors"] == [], f"MathJax errors (red boxes): {dom['merrors']}"
+    assert dom["rawTex"] == [], f"raw TeX visible to the reader: {dom['rawTex']}"
+
+
+def test_chapters_contain_typeset_math(seen: Visit) -> None:
+    if not CHAPTER.match(seen.page):
+        pytest.skip("not a chapter")
+    assert seen.dom["containers"] > 0
+
+
+def test_images_load_and_are_described(seen: Visit) -> None:
+    broken = [i["src"] for i in seen.dom["images"] if not i["complete"] or i["naturalWidth"] == 0]
+    assert broken == [], f"images that did not load: {broken}"
+    mute = [i["src"] for i in seen.dom["images"] if not i["alt"] and not i["caption"]]
+    assert mute == [], f"images with neither alt text nor a caption: {mute}"
+    mute_figs = [f["id"] for f in seen.dom["figures"] if f["imagesWithoutAlt"] and not f["caption"]]
+    assert mute_figs == [], f"figures with neither alt text nor a caption: {mute_figs}"
+
+
+def test_proof_boxes_show_numbers(seen: Visit) -> None:
+    # Every theorem, lemma, definition, proposition, remark ... box is numbered; a proof is not.
+    unnumbered = [
+        f"{b['kind']} #{b['id']}: {b['title']!r}"
+        for b in seen.dom["proofs"]
+        if b["kind"] != "proof" and not PROOF_NUMBER.match(b["number"])
+    ]
+    assert unnumbered == [], f"boxes without their number: {unnumbered}"
+
+
+def test_internal_links_resolve(seen: Visit, site: Path, base_url: str) -> None:
+    broken = []
+    for link in seen.dom["links"]:
+        href = link["href"]
+        if urlsplit(href).scheme in ("http", "https") and _is_local(href, base_url):
+            problem = resolve_internal(href, base_url, site)
+            if problem:
+                broken.append(f"{link['text']!r} -> {problem}")
+        elif urlsplit(href).scheme not in ("http", "https", "mailto"):
+            broken.append(f"{link['text']!r} -> unexpected link {link['raw']}")
+    assert broken == [], "links that lead nowhere:\n" + "\n".join(broken)
+
+
+def test_equation_references_show_numbers(seen: Visit) -> None:
+    eqrefs = [
+        link
+        for link in seen.dom["links"]
+        if "#equation-" in link["raw"] and "headerlink" not in link["classes"]
+    ]
+    bad = [f"{e['raw']}: {e['text']!r}" for e in eqrefs if not EQ_NUMBER.match(e["text"])]
+    assert bad == [], f"equation references without a number: {bad}"
+
+
+def test_no_requests_to_other_hosts(seen: Visit) -> None:
+    assert seen.blocked == [], f"requests to hosts other than the site: {seen.blocked}"
+    assert seen.bad_status == [], f"requests that failed on the site: {seen.bad_status}"
+    assert seen.failed == [], f"requests that failed: {seen.failed}"
+
+
+def test_no_console_errors(seen: Visit) -> None:
+    errors = [
+        e for e in seen.console_errors if not any(re.search(p, e) for p, _ in CONSOLE_ALLOWLIST)
+    ]
+    assert errors == [], "console errors:\n" + "\n".join(errors)
+
+
+def test_accessibility(seen: Visit) -> None:
+    assert seen.axe["version"] == AXE_VERSION
+    bad = [
+        f"[{v['impact']}] {v['id']}: {v['help']}\n    "
+        + "\n    ".join(f"{n['target']}: {n['summary']}" for n in v["nodes"][:5])
+        for v in seen.axe["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"axe-core at {VIEWPORT['width']}x{VIEWPORT['height']}:\n" + "\n".join(bad)
+
+
+def test_screenshot_saved(seen: Visit) -> None:
+    assert seen.screenshot is not None
+    assert seen.screenshot.stat().st_size > 0
+
+
+def test_chapter_typesets_from_disk(chapter: str, site: Path, browser: Any) -> None:
+    # The site opened straight from disk, with no server and no network, still shows its math.
+    assert chapter != NO_SITE
+    assert chapter != NO_CHAPTER, "the build has no chapter page (book/NN_name.html)"
+    url = (site / chapter).as_uri()
+    v = Visit(page=chapter, url=url)
+    context, page = open_page(browser, url, site.as_uri() + "/", v)
+    try:
+        wait_for_mathjax(page)
+        counts = page.evaluate(
+            """() => ({containers: document.querySelectorAll("mjx-container").length,
+                       merrors: document.querySelectorAll("mjx-merror").length,
+                       fonts: [...document.fonts].filter(f => /MJXTEX/.test(f.family))
+                                .map(f => f.status)})"""
+        )
+    finally:
+        context.close()
+    assert counts["containers"] > 0
+    assert counts["merrors"] == 0
+    assert "loaded" in counts["fonts"], f"MathJax's fonts did not load from disk: {counts}"
+    assert "error" not in counts["fonts"], f"a MathJax font failed to load: {counts}"
+    assert v.blocked == []
+    assert v.failed == []
