@@ -1,4 +1,4 @@
-"""Benchmark: does ``train`` reach least squares on real data, without tuning, in seconds?
+"""Benchmark: train reaches least squares on real data, without tuning, in seconds.
 
 Usage: ``python tools/benchmark_train.py`` (``make bench``). Trains the network (hidden width 3,
 ``lr=None``) on the standardized diabetes data (442 rows, 10 features; Efron et al. 2004, shipped
