@@ -15,7 +15,6 @@ import pytest
 import yaml
 from browsing import (
     AXE_VERSION,
-    CHAPTER,
     CONSOLE_ALLOWLIST,
     MATHJAX_PATH,
     MATHJAX_VERSION,
@@ -84,10 +83,10 @@ def test_mathjax_typesets(seen: Visit) -> None:
     assert dom["rawTex"] == [], f"raw TeX visible to the reader: {dom['rawTex']}"
 
 
-def test_chapters_contain_typeset_math(seen: Visit) -> None:
-    if not CHAPTER.match(seen.page):
-        pytest.skip("not a chapter")
-    assert seen.dom["containers"] > 0
+def test_chapters_contain_typeset_math(chapter: str, site: Path, visit: Any) -> None:
+    assert chapter != NO_SITE
+    assert chapter != NO_CHAPTER, "the build has no chapter page (book/NN_name.html)"
+    assert visit(chapter).dom["containers"] > 0, "a chapter without typeset mathematics"
 
 
 def test_images_load_and_are_described(seen: Visit) -> None:
