@@ -60,6 +60,19 @@ def test_every_toc_page_is_built(site: Path) -> None:
     assert not missing, f"pages in _toc.yml missing from the build: {missing}"
 
 
+#: Pages Sphinx generates itself, in no toc: the indices (a domain index is "<domain>-<name>").
+GENERATED = re.compile(r"^(genindex|search|py-modindex|[a-z]+-[a-z]+)\.html$")
+
+
+def test_no_stray_pages(site: Path) -> None:
+    # A page in the build but in no toc is left over from an earlier build or built by mistake
+    # (e.g. a tool's cache README); a reader can still land on it from search or a stale link.
+    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
+    expected = {f"{f}.html" for f in [toc["root"], *_toc_files(toc.get("parts", []))]}
+    stray = [p for p in site_pages() if p not in expected and not GENERATED.match(p)]
+    assert stray == [], f"pages in no toc: {stray}; rebuild clean: rm -rf {site} && make book"
+
+
 def test_index_redirects(site: Path, browser: Any, base_url: str) -> None:
     v = Visit(page="index.html", url=base_url)
     context, page = open_page(browser, base_url, base_url, v)
