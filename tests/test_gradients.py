@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from reference import fd_gradients, gradients_loops
 from strategies import Problem, problems
@@ -41,6 +42,7 @@ def _scale(prob: Problem) -> float:
     return 1.0 + ln.cost(*prob) + float(np.max(np.abs(np.concatenate([dC_du.ravel(), dC_dv]))))
 
 
+@pytest.mark.verifies("eq-grad-u-entries", "eq-grad-v-entries")
 @given(problems())
 def test_gradients_match_the_per_weight_sums(prob: Problem) -> None:
     _, p, h = prob.shape
@@ -53,6 +55,7 @@ def test_gradients_match_the_per_weight_sums(prob: Problem) -> None:
     np.testing.assert_allclose(dC_dv, ref_v, rtol=1e-11, atol=atol)
 
 
+@pytest.mark.verifies("thm-gradient", "eq-grad-u", "eq-grad-v", "eq-chain")
 @given(problems())
 def test_gradients_match_central_finite_differences(prob: Problem) -> None:
     # z_pred is linear in each single weight, so C is quadratic along every coordinate and the
@@ -74,6 +77,7 @@ def test_gradients_never_modify_inputs(prob: Problem) -> None:
         assert not any(np.shares_memory(out, a) for a in prob)
 
 
+@pytest.mark.verifies("lem-realise", "eq-xtd-zero")
 def test_gradients_vanish_where_the_network_is_least_squares(
     random_problem: tuple[np.ndarray, ...],
 ) -> None:
@@ -93,6 +97,7 @@ def test_gradients_vanish_where_the_network_is_least_squares(
     np.testing.assert_allclose(dC_dv, 0.0, rtol=0, atol=1e-12 * scale)
 
 
+@pytest.mark.verifies("prop-saddle")
 def test_hidden_gradient_is_zero_when_output_weights_vanish(
     random_problem: tuple[np.ndarray, ...],
 ) -> None:

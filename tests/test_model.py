@@ -25,6 +25,7 @@ def test_add_bias_prepends_a_column_of_ones() -> None:
     assert X.dtype == np.float64
 
 
+@pytest.mark.verifies("eq-design")
 @given(problems())
 def test_add_bias_matches_loops(prob: Problem) -> None:
     n, p, _ = prob.shape
@@ -162,6 +163,7 @@ def test_residual_sign_is_prediction_minus_target() -> None:
 # --- hidden, predict, residual, cost: against explicit loops, any shape ------------------------
 
 
+@pytest.mark.verifies("eq-hidden")
 @given(problems())
 def test_hidden_matches_loops(prob: Problem) -> None:
     n, _, h = prob.shape
@@ -170,6 +172,7 @@ def test_hidden_matches_loops(prob: Problem) -> None:
     np.testing.assert_allclose(Y0, hidden_loops(prob.X0, prob.u), rtol=RTOL, atol=1e-12)
 
 
+@pytest.mark.verifies("eq-zpred", "eq-out-hidden")
 @given(problems())
 def test_predict_matches_loops(prob: Problem) -> None:
     z_pred = ln.predict(prob.X0, prob.u, prob.v)
@@ -179,6 +182,7 @@ def test_predict_matches_loops(prob: Problem) -> None:
     )
 
 
+@pytest.mark.verifies("eq-residual", "eq-cost")
 @given(problems())
 def test_residual_and_cost_match_loops(prob: Problem) -> None:
     X0, z, u, v = prob

@@ -18,6 +18,7 @@ def test_collapse_docstring_example_by_hand() -> None:
     np.testing.assert_array_equal(ln.collapse([[1.0, 0.0], [2.0, 3.0]], [10.0, 1.0, 2.0]), [11, 8])
 
 
+@pytest.mark.verifies("def-collapsed", "eq-collapse")
 @given(problems())
 def test_collapse_matches_the_note_term_by_term(prob: Problem) -> None:
     w = ln.collapse(prob.u, prob.v)
@@ -25,6 +26,7 @@ def test_collapse_matches_the_note_term_by_term(prob: Problem) -> None:
     np.testing.assert_allclose(w, collapse_loops(prob.u, prob.v), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.verifies("lem-collapse")
 @given(problems())
 def test_collapsed_one_layer_model_predicts_like_the_network(prob: Problem) -> None:
     X0, _, u, v = prob
@@ -57,6 +59,7 @@ def test_normal_equations_docstring_example_by_hand() -> None:
     np.testing.assert_array_equal(Xtz, [4.0, 3.0])
 
 
+@pytest.mark.verifies("eq-normal-sums")
 @given(problems())
 def test_normal_equations_match_explicit_sums(prob: Problem) -> None:
     X0, z = prob.X0, prob.z
@@ -151,6 +154,7 @@ def test_least_squares_matches_exact_arithmetic_on_random_designs(
     assert np.all(np.abs(w - exact) <= 1e-9 * np.abs(exact) + atol)
 
 
+@pytest.mark.verifies("eq-normal")
 @given(full_rank_designs())
 def test_least_squares_satisfies_the_normal_equations(
     design: tuple[np.ndarray, np.ndarray],

@@ -87,6 +87,7 @@ def test_network_matches_the_numeric_package(n: int, p: int, h: int) -> None:
     np.testing.assert_allclose(dC_dv(X0, z, u, v), g_v, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.verifies("eq-out-inputs", "eq-out-expanded")
 def test_note_identities_hold_exactly() -> None:
     net = symbolic.network(4, 2, 2)
     (u01, u02), (u11, u12), (u21, u22) = net.u.tolist()

@@ -30,6 +30,7 @@ def grad_norm(X0: np.ndarray, z: np.ndarray, u: np.ndarray, v: np.ndarray) -> fl
 # --- train reaches least squares on real data -----------------------------------------------
 
 
+@pytest.mark.verifies("prop-gd", "thm-equivalence")
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_train_reaches_least_squares_on_standardized_diabetes_data(
     diabetes: tuple[np.ndarray, np.ndarray], seed: int
@@ -152,6 +153,7 @@ def test_converged_means_the_gradient_norm_is_at_most_tol(
         assert previous.grad_norm > tol
 
 
+@pytest.mark.verifies("prop-saddle")
 def test_train_from_the_saddle_converges_but_not_to_least_squares(
     random_problem: tuple[np.ndarray, ...],
 ) -> None:
