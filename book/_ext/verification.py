@@ -17,6 +17,7 @@ marked ``@pytest.mark.verifies("<label>")``. The extension
 from __future__ import annotations
 
 import html
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,18 @@ def _doc_order(env: BuildEnvironment) -> list[str]:
     return order + sorted(set(env.all_docs) - set(order))
 
 
+def on_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Re-render every page with claims, and the status page, on every build.
+
+    Their badges depend on the test reports, which Sphinx does not track as sources: without
+    this an incremental build would keep showing the outcomes of an earlier run.
+    """
+    with_claims = [d for d, claims in _env_dict(env, "verification_claims").items() if claims]
+    return [d for d in [*with_claims, STATUS_DOC] if d in env.found_docs]
+
+
 def on_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     """Fail the build for a claim with no check, or a check naming an unknown label."""
     claims = {c["label"]: c for c in _all(env, "verification_claims")}
@@ -170,6 +183,13 @@ def on_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                     location=check["docname"],
                     type="verification",
                 )
+    for label, tests in _results(app)["tests"].items():
+        if label not in claims:
+            logger.warning(
+                f"verification: unit test {tests[0]['id']} is marked "
+                f"@pytest.mark.verifies({label!r}), but no claim of the book has that label",
+                type="verification",
+            )
     for label, claim in claims.items():
         if label not in checked:
             logger.warning(
@@ -190,15 +210,15 @@ def _results(app: Sphinx) -> dict[str, Any]:
     tests: dict[str, list[dict[str, Any]]] = defaultdict(list)
     runs = []
     for report in sorted(fresh, key=lambda r: r["time"]):
-        runs.append({k: report[k] for k in ("session", "commit", "time")})
+        run = {k: report[k] for k in ("session", "commit", "time")}
+        runs.append(run)
         for check in report["checks"]:
-            run = {k: report[k] for k in ("commit", "time")}
             if check["source"] == "notebook":
-                by_cell[(check["notebook"], check["cell_id"])] = {**check, **run}
+                by_cell[(check["notebook"], check["cell_id"])] = {**check, "run": run}
             else:
                 for label in check["labels"]:
                     tests[label] = [t for t in tests[label] if t["id"] != check["id"]]
-                    tests[label].append({**check, **run})
+                    tests[label].append({**check, "run": run})
     results = {"by_cell": by_cell, "tests": tests, "runs": runs, "stale": len(stale)}
     app._verification_results = results  # type: ignore[attr-defined]
     return results
@@ -212,9 +232,8 @@ def _status(app: Sphinx, label: str) -> tuple[str, list[dict[str, Any]]]:
         if label in check["labels"]:
             ran = res["by_cell"].get((check["notebook"], check["cell_id"]))
             outcome = ran["outcome"] if ran else "not run"
-            checks.append({**check, "outcome": outcome, "run": ran})
-    for test in res["tests"].get(label, []):
-        checks.append({**test, "run": test})
+            checks.append({**check, "outcome": outcome, "run": ran["run"] if ran else None})
+    checks.extend(res["tests"].get(label, []))
     outcomes = {c["outcome"] for c in checks}
     if "failed" in outcomes:
         status = "failed"
@@ -280,77 +299,112 @@ def _claim_number(app: Sphinx, claim: dict[str, Any]) -> str:
     return f"{claim['kind'].title()} {number}".strip()
 
 
+_SHORT = {
+    "definition": "Def.",
+    "theorem": "Thm.",
+    "lemma": "Lem.",
+    "proposition": "Prop.",
+    "remark": "Rem.",
+    "corollary": "Cor.",
+    "example": "Ex.",
+}
+
+
+def _short_number(app: Sphinx, claim: dict[str, Any]) -> str:
+    """``Thm. 3.1``, ``Eq. (2.6)``: the claim's number with its kind abbreviated."""
+    kind, _, number = _claim_number(app, claim).partition(" ")
+    return f"{_SHORT.get(claim['kind'], kind)} {number}"
+
+
 def _status_page(app: Sphinx, docname: str) -> list[nodes.Node]:
-    env = app.env
-    claims = _all(env, "verification_claims")
+    """The summary of runs, the table of claims and the dependency graph."""
+    claims = _all(app.env, "verification_claims")
     res = _results(app)
-    out: list[nodes.Node] = []
+    parts = []
     if res["runs"]:
-        runs = "; ".join(
-            f"{r['session']} at {r['time']} on commit {r['commit']}" for r in res["runs"]
+        items = "".join(
+            f'<li id="run-{r["session"]}"><strong>{html.escape(r["session"])}</strong> tests: '
+            f"{html.escape(r['time'])}, commit <code>{html.escape(r['commit'])}</code></li>"
+            for r in res["runs"]
         )
-        summary = f"Outcomes from the test runs: {runs}."
+        parts.append(
+            f"<p>Outcomes come from these test runs of the current sources:</p><ul>{items}</ul>"
+        )
     else:
-        summary = (
-            "No test run of the current sources has been recorded: every claim shows "
-            "\u201cnot run\u201d. Run `make test`, then `make book`."
+        parts.append(
+            "<p><strong>No test run of the current sources is recorded</strong>: every claim "
+            "shows \u201cnot run\u201d. Run <code>make test</code>, then <code>make book</code>.</p>"
         )
     if res["stale"]:
-        summary += f" ({res['stale']} older report(s) of other sources ignored.)"
-    out.append(
-        nodes.raw("", f'<p class="verification-summary">{html.escape(summary)}</p>', format="html")
-    )
+        parts.append(
+            f"<p>{res['stale']} report(s) of other versions of the sources were ignored.</p>"
+        )
     counts: dict[str, int] = defaultdict(int)
     rows = []
     for claim in claims:
         status, checks = _status(app, claim["label"])
         counts[status] += 1
-        links = []
-        for c in checks:
-            if c.get("source") == "pytest":
-                text = f"{SYMBOL.get(_outcome_status(c['outcome']), '')} unit test <code>{html.escape(c['id'])}</code> ({c['outcome']})"
-                links.append(text)
-            else:
-                uri = (
-                    app.builder.get_relative_uri(docname, c["docname"]) + f"#cell-{c['cell_index']}"
-                )
-                links.append(
-                    f'{SYMBOL[_outcome_status(c["outcome"])]} <a href="{uri}">{html.escape(c["kind"])}, '
-                    f"cell {c['cell_index']}</a> ({c['outcome']})"
-                )
-        kinds = sorted({c["kind"] for c in checks})
-        run = next((c["run"] for c in checks if c.get("run")), None)
-        run_text = f"{run['time']}, {run['commit']}" if run else "—"
-        title = f" — {html.escape(claim['title'])}" if claim["title"] else ""
-        rows.append(
-            f'<tr id="claim-{claim["label"]}" class="verification-row-{status.replace(" ", "-")}">'
-            f'<td><a href="{_claim_uri(app, docname, claim)}">{html.escape(_claim_number(app, claim))}</a>{title}'
-            f"<br><code>{claim['label']}</code></td>"
-            f"<td>{html.escape(', '.join(kinds))}</td>"
-            f"<td>{'<br>'.join(links)}</td>"
-            f'<td><span class="verification-badge verification-{status.replace(" ", "-")}">'
-            f"{SYMBOL[status]} {status}</span></td>"
-            f"<td>{html.escape(run_text)}</td></tr>"
-        )
+        rows.append(_status_row(app, docname, claim, status, checks))
     totals = ", ".join(f"{counts[s]} {s}" for s in ("verified", "failed", "not run"))
-    out.append(
-        nodes.raw(
-            "",
-            f'<p class="verification-totals"><strong>{len(claims)} claims:</strong> {totals}.</p>',
-            format="html",
-        )
+    parts.append(
+        f'<p class="verification-totals"><strong>{len(claims)} claims:</strong> {totals}.</p>'
     )
-    table = (
+    parts.append(
         '<div class="table-wrapper"><table class="table verification-table">'
-        "<caption>Every labelled claim of the book, the checks that verify it, and their outcome"
-        '</caption><thead><tr><th scope="col">Claim</th><th scope="col">Kind of check</th>'
-        '<th scope="col">Checks</th><th scope="col">Status</th><th scope="col">Run</th></tr></thead><tbody>'
+        "<caption>Every labelled claim, the checks that verify it, and their outcomes</caption>"
+        '<thead><tr><th scope="col">Claim and kinds of check</th><th scope="col">Status</th>'
+        '<th scope="col">Checks: outcome and run</th></tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table></div>"
     )
-    out.append(nodes.raw("", table, format="html"))
-    out.append(_graph(app, docname, claims))
-    return out
+    return [nodes.raw("", "".join(parts), format="html"), _graph(app, docname, claims)]
+
+
+def _status_row(
+    app: Sphinx, docname: str, claim: dict[str, Any], status: str, checks: list[dict[str, Any]]
+) -> str:
+    """One ``<tr>`` of the status table."""
+    lines = []
+    for c in checks:
+        symbol = SYMBOL[_outcome_status(c["outcome"])]
+        run = c.get("run")
+        where = (
+            f' in the <a href="#run-{run["session"]}">{html.escape(run["session"])} run</a>'
+            if run
+            else ""
+        )
+        if c.get("source") == "pytest":
+            name = c["id"].rsplit("::", 1)[-1]
+            if "[" in name:
+                name = name.split("[", 1)[0] + "[…]"
+            what = f'unit test <code title="{html.escape(c["id"])}">{html.escape(name)}</code>'
+        else:
+            uri = app.builder.get_relative_uri(docname, c["docname"]) + f"#cell-{c['cell_index']}"
+            chapter = (
+                app.env.titles[c["docname"]].astext()
+                if c["docname"] in app.env.titles
+                else c["docname"]
+            )
+            what = (
+                f'{html.escape(c["kind"])}, <a href="{uri}">cell {c["cell_index"]}</a> of '
+                f"{html.escape(chapter)}"
+            )
+        lines.append(f"<li>{symbol} {what}: {html.escape(c['outcome'])}{where}</li>")
+    lines = list(dict.fromkeys(lines))  # parametrized cases of one test, once per outcome
+    kinds = ", ".join(sorted({c["kind"] for c in checks})) or "no check"
+    title = claim["title"].strip()
+    if title.startswith("(") and title.endswith(")"):
+        title = title[1:-1]
+    title_html = f" {html.escape(title)}" if title else ""
+    cls = status.replace(" ", "-")
+    return (
+        f'<tr id="claim-{claim["label"]}" class="verification-row-{cls}">'
+        f'<td><a href="{_claim_uri(app, docname, claim)}">{html.escape(_claim_number(app, claim))}</a>'
+        f"{title_html}<br><code>{claim['label']}</code>"
+        f'<br><span class="verification-kinds">{html.escape(kinds)}</span></td>'
+        f'<td><span class="verification-badge verification-{cls}">{SYMBOL[status]} {status}</span></td>'
+        f'<td><ul class="verification-checks">{"".join(lines)}</ul></td></tr>'
+    )
 
 
 def _outcome_status(outcome: str) -> str:
@@ -381,7 +435,7 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
         pos[c["label"]] = (float(docs.index(c["docname"])), -float(rows_per_doc[c["docname"]]))
         rows_per_doc[c["docname"]] += 1
     height = max(rows_per_doc.values(), default=1)
-    fig, ax = plt.subplots(figsize=(3.4 * max(len(docs), 1) + 0.6, 0.42 * height + 1.4))
+    fig, ax = plt.subplots(figsize=(3.0 * max(len(docs), 1) + 0.4, 0.62 * height + 1.6))
     boxes = {}
     for c in shown:
         status, _ = _status(app, c["label"])
@@ -389,10 +443,12 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
         boxes[c["label"]] = ax.text(
             x,
             y,
-            f"{SYMBOL[status]} {_claim_number(app, c)}  {c['label']}",
+            f"{SYMBOL[status]} {_short_number(app, c)}\n{c['label']}",
             ha="center",
             va="center",
-            fontsize=7,
+            fontsize=8.5,
+            linespacing=1.25,
+            zorder=3,
             color="white" if status != "not run" else "black",
             bbox={
                 "boxstyle": "round,pad=0.25",
@@ -406,6 +462,7 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
         down = pos[dst][1] < pos[src][1]
         ax.annotate(
             "",
+            zorder=1,
             xy=(0, 0.5) if same_col or pos[dst][0] > pos[src][0] else (1, 0.5),
             xycoords=boxes[dst],
             xytext=(0, 0.5) if same_col or pos[dst][0] < pos[src][0] else (1, 0.5),
@@ -422,9 +479,19 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
         )
     for col, doc in enumerate(docs):
         title = app.env.titles[doc].astext() if doc in app.env.titles else doc
-        ax.text(col, 0.9, title, ha="center", va="bottom", fontsize=9, fontweight="bold", wrap=True)
+        secnum = app.env.toc_secnumbers.get(doc, {}).get("")
+        title = (".".join(map(str, secnum)) + ". " if secnum else "") + title
+        ax.text(
+            col,
+            0.75,
+            textwrap.fill(title, 30),
+            ha="center",
+            va="bottom",
+            fontsize=9.5,
+            fontweight="bold",
+        )
     ax.set_xlim(-0.5, len(docs) - 0.5)
-    ax.set_ylim(-height + 0.4, 1.5)
+    ax.set_ylim(-height + 0.4, 1.9)
     ax.axis("off")
     handles = [
         Line2D(
@@ -450,7 +517,7 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
     images = Path(app.outdir) / "_images"
     images.mkdir(parents=True, exist_ok=True)
     fig.savefig(
-        images / "verification-graph.png", dpi=110, bbox_inches="tight", metadata={"Software": None}
+        images / "verification-graph.png", dpi=120, bbox_inches="tight", metadata={"Software": None}
     )
     plt.close(fig)
     prefix = "../" * docname.count("/")
@@ -461,8 +528,8 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
     )
     return nodes.raw(
         "",
-        f'<figure class="verification-graph"><img src="{prefix}_images/verification-graph.png" '
-        f'alt="{html.escape(alt)}"><figcaption>Dependencies between the claims, from the '
+        f'<figure class="verification-graph"><a href="{prefix}_images/verification-graph.png">'
+        f'<img src="{prefix}_images/verification-graph.png" alt="{html.escape(alt)}"></a><figcaption>Dependencies between the claims, from the '
         "{prf:ref} and {eq} references inside each claim and its proof. Equations that no "
         "claim cites are listed in the table only.</figcaption></figure>",
         format="html",
@@ -481,6 +548,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_purge)
     app.connect("env-merge-info", on_merge)
+    app.connect("env-get-outdated", on_get_outdated)
     app.connect("env-check-consistency", on_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
     app.connect("builder-inited", _add_static)
