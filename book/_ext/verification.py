@@ -429,6 +429,8 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
     }
     shown = [c for c in claims if c["label"] in in_graph]
     docs = [d for d in _doc_order(app.env) if any(c["docname"] == d for c in shown)]
+    if not docs:
+        return nodes.paragraph(text="No claim of the book cites another: no dependency graph.")
     pos: dict[str, tuple[float, float]] = {}
     rows_per_doc: dict[str, int] = defaultdict(int)
     for c in shown:
