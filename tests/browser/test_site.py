@@ -30,8 +30,9 @@ from browsing import (
     wait_for_mathjax,
 )
 
-#: Equation references render as the number in parentheses, e.g. "(2.3)".
-EQ_NUMBER = re.compile(r"^\(\d+(\.\d+)*\)$")
+#: Equation references render as the number in parentheses, e.g. "(2.3)" (the verification
+#: status table writes "Eq. (2.3)").
+EQ_NUMBER = re.compile(r"^(Eq\. )?\(\d+(\.\d+)*\)$")
 #: A numbered sphinx-proof box title starts "Theorem 3.1", "Definition 1.2", ...
 PROOF_NUMBER = re.compile(r"^\w+ \d+(\.\d+)*$")
 
