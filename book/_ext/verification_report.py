@@ -21,8 +21,14 @@ from typing import Any
 TAG_PREFIX = "verifies:"
 #: Where each test session writes ``<session>.json``, relative to the repository root.
 REPORT_DIR = Path("_build") / "verification"
-#: The sources a report vouches for: if any of them changes, the report is stale.
-DIGEST_GLOBS = ("book/*.ipynb", "src/**/*.py", "tests/**/*.py", "conftest.py")
+#: The sources a report of each session vouches for: if any of them changes, it is stale.
+#: Unit tests do not depend on the notebooks, nor the notebooks on the unit tests.
+_COMMON = ("src/**/*.py", "conftest.py", "book/_ext/verification_report.py")
+DIGEST_GLOBS = {
+    "unit": (*_COMMON, "tests/**/*.py"),
+    "notebooks": (*_COMMON, "book/*.ipynb"),
+    "all": (*_COMMON, "tests/**/*.py", "book/*.ipynb"),
+}
 
 _SYMBOLIC = re.compile(r"\bsymbolic\.|\bsp\.|\bsympy\b")
 
@@ -37,10 +43,11 @@ def check_kind(source: str) -> str:
     return "symbolic proof" if _SYMBOLIC.search(source) else "numerical check"
 
 
-def sources_digest(root: Path) -> str:
-    """SHA-256 over the paths and contents of the files in :data:`DIGEST_GLOBS`."""
+def sources_digest(root: Path, session: str) -> str:
+    """SHA-256 over the paths and contents of the files ``session`` depends on."""
     h = hashlib.sha256()
-    files = sorted({p for g in DIGEST_GLOBS for p in root.glob(g) if "__pycache__" not in p.parts})
+    globs = DIGEST_GLOBS.get(session, DIGEST_GLOBS["all"])
+    files = sorted({p for g in globs for p in root.glob(g) if "__pycache__" not in p.parts})
     for p in files:
         h.update(p.relative_to(root).as_posix().encode())
         h.update(b"\0")
@@ -79,7 +86,7 @@ def write_report(root: Path, session: str, checks: list[dict[str, Any]]) -> Path
         "session": session,
         "commit": git_commit(root),
         "time": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "sources": sources_digest(root),
+        "sources": sources_digest(root, session),
         "checks": checks,
     }
     out.write_text(json.dumps(report, indent=1, sort_keys=True))
@@ -88,12 +95,12 @@ def write_report(root: Path, session: str, checks: list[dict[str, Any]]) -> Path
 
 def load_reports(root: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Return ``(fresh, stale)`` reports found under ``_build/verification/``."""
-    digest = sources_digest(root)
     fresh, stale = [], []
     for path in sorted((root / REPORT_DIR).glob("*.json")):
         try:
             report = json.loads(path.read_text())
         except (OSError, ValueError):
             continue
-        (fresh if report.get("sources") == digest else stale).append(report)
+        current = sources_digest(root, report.get("session", "all"))
+        (fresh if report.get("sources") == current else stale).append(report)
     return fresh, stale
