@@ -38,7 +38,7 @@ SYMBOL = {"verified": "✓", "failed": "✗", "not run": "○"}
 COLOUR = {"verified": "#1a7f37", "failed": "#cf222e", "not run": "#6e7781"}
 
 
-class status_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class verification_status_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
     """Replaced by the status table and graph once every document has been read."""
 
 
@@ -46,7 +46,7 @@ class VerificationStatus(Directive):
     """``{verification-status}``: where the table and the graph go."""
 
     def run(self) -> list[nodes.Node]:
-        return [status_placeholder()]
+        return [verification_status_node()]
 
 
 def _proof_nodes() -> tuple[type, ...]:
@@ -277,8 +277,8 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             cell.get("cell_metadata", {}).get("tags")
         ):
             cell["ids"].append(f"cell-{cell['cell_index']}")
-    for placeholder in list(doctree.findall(status_placeholder)):
-        placeholder.replace_self(_status_page(app, docname))
+    for node in list(doctree.findall(verification_status_node)):
+        node.replace_self(_status_page(app, docname))
 
 
 def _claim_uri(app: Sphinx, fromdoc: str, claim: dict[str, Any]) -> str:
@@ -545,7 +545,7 @@ def _add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_node(status_placeholder)
+    app.add_node(verification_status_node)
     app.add_directive("verification-status", VerificationStatus)
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_purge)

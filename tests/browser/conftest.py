@@ -51,7 +51,7 @@ from browsing import (
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # Collect one test per page. With no build there is nothing to list: a single placeholder
+    # Collect one test per page. With no build there is nothing to list: a single stand-in
     # reaches the ``site`` fixture, which fails (CI) or skips with the instruction to build.
     if "page" in metafunc.fixturenames:
         metafunc.parametrize("page", site_pages() or [NO_SITE])
