@@ -22,7 +22,10 @@ __all__ = ["gradients"]
 def gradients(
     X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
-    r"""Return :math:`(\partial C/\partial u, \partial C/\partial v)`, equations (grad-u), (grad-v).
+    r"""Return :math:`(\partial C/\partial u, \partial C/\partial v)` in matrix form.
+
+    The book's :eq:`eq-grad-u` and :eq:`eq-grad-v`, proved for every shape in
+    :prf:ref:`thm-gradient`.
 
     .. math::
 

@@ -25,6 +25,8 @@ __all__ = ["add_bias", "cost", "hidden", "init_params", "predict", "residual"]
 def add_bias(X0: ArrayLike) -> FloatArray:
     r"""Prepend a column of ones: :math:`X = [1\ X_0]`.
 
+    The book's :eq:`eq-design`.
+
     Parameters
     ----------
     X0 : array_like of shape (n, p)
@@ -105,6 +107,8 @@ def init_params(
 def hidden(X0: ArrayLike, u: ArrayLike) -> FloatArray:
     r"""Hidden-layer values :math:`Y_0 = X u` (no activation).
 
+    The book's :eq:`eq-hidden`.
+
     Parameters
     ----------
     X0 : array_like of shape (n, p)
@@ -133,7 +137,9 @@ def hidden(X0: ArrayLike, u: ArrayLike) -> FloatArray:
 
 
 def predict(X0: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
-    r"""Network output :math:`z^{pred} = Y v` with :math:`Y = [1\ Y_0]`, equation (1).
+    r"""Network output :math:`z^{pred} = Y v` with :math:`Y = [1\ Y_0]`.
+
+    The book's :eq:`eq-zpred`; row by row, :eq:`eq-out-hidden` (the note's (1)):
 
     .. math:: z_i^{pred} = v_0 + \sum_{k=1}^{h} v_k y_{ik}
 
@@ -169,6 +175,8 @@ def predict(X0: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
 def residual(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
     r"""Residual :math:`d = z^{pred} - z`: the note's first definition, :math:`-(z - z^{pred})`.
 
+    The book's :eq:`eq-residual`.
+
     Parameters
     ----------
     X0 : array_like of shape (n, p)
@@ -198,6 +206,8 @@ def residual(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatAr
 
 def cost(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> float:
     r"""Cost :math:`C = \tfrac12 \sum_i (z_i - z_i^{pred})^2 = \tfrac12 \lVert d \rVert^2`.
+
+    The book's :eq:`eq-cost`.
 
     Parameters
     ----------

@@ -19,6 +19,8 @@ __all__ = ["collapse", "least_squares", "normal_equations"]
 def collapse(u: ArrayLike, v: ArrayLike) -> FloatArray:
     r"""Collapse the two layers into one: weights ``w`` with :math:`z^{pred} = X w`.
 
+    The book's :eq:`eq-collapse`; :prf:ref:`lem-collapse` proves :math:`z^{pred} = X w`.
+
     .. math:: w = u\, v_{1:} + v_0 e_0, \quad\text{i.e.}\quad
               w_0 = v_0 + \sum_k u_{0k} v_k,\quad w_j = \sum_k u_{jk} v_k \ (j \ge 1).
 
@@ -53,6 +55,8 @@ def collapse(u: ArrayLike, v: ArrayLike) -> FloatArray:
 
 def normal_equations(X0: ArrayLike, z: ArrayLike) -> tuple[FloatArray, FloatArray]:
     r"""Return the normal equations' matrix and right-hand side, :math:`(X^T X, X^T z)`.
+
+    The two sides of the book's :eq:`eq-normal`.
 
     For exposition and independent checks only: solving them in floating point squares the
     condition number. Use :func:`least_squares` to solve.
@@ -91,6 +95,8 @@ def normal_equations(X0: ArrayLike, z: ArrayLike) -> tuple[FloatArray, FloatArra
 
 def least_squares(X0: ArrayLike, z: ArrayLike) -> FloatArray:
     r"""Weights :math:`w` minimising :math:`\lVert z - X w \rVert^2` (minimum norm if not unique).
+
+    The solution of the book's normal equations :eq:`eq-normal`.
 
     Never forms :math:`(X^T X)^{-1}`. With full column rank: scale the columns of :math:`X` by
     powers of two (exact, and it makes the result insensitive to the units of each feature),
