@@ -26,7 +26,6 @@ time what configuration can add.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -90,15 +89,8 @@ def tidy_assets(
         )
 
 
-def _add_static(app: Sphinx) -> None:
-    css = str(Path(__file__).with_name("site_fixes.css"))
-    if css not in app.config.html_static_path:
-        app.config.html_static_path.append(css)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the page-context hook and the stylesheet."""
-    app.connect("builder-inited", _add_static)
     app.add_css_file("site_fixes.css")
     app.connect("html-page-context", tidy_assets, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -538,12 +538,6 @@ def _graph(app: Sphinx, docname: str, claims: list[dict[str, Any]]) -> nodes.Nod
     )
 
 
-def _add_static(app: Sphinx) -> None:
-    static = str(Path(__file__).parent / "static")
-    if static not in app.config.html_static_path:
-        app.config.html_static_path.append(static)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(verification_status_node)
     app.add_directive("verification-status", VerificationStatus)
@@ -553,7 +547,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", on_get_outdated)
     app.connect("env-check-consistency", on_consistency)
     app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("builder-inited", _add_static)
     app.add_css_file("verification.css")
     return {
         "version": "1.0",
