@@ -7,13 +7,14 @@ the output bias), ``Y0 = X u``, ``Y = [1 Y0]`` and ``z_pred = Y v``.
 """
 
 from linearnet.gradients import gradients
-from linearnet.model import add_bias, cost, hidden, init_params, predict, residual
-from linearnet.regression import collapse, least_squares, normal_equations
-from linearnet.training import DivergenceError, TrainResult, curvature_bound, train
+from linearnet.model import add_bias, collapse, cost, hidden, init_params, predict, residual
+from linearnet.regression import least_squares, normal_equations
+from linearnet.training import DivergenceError, TrainResult, Trajectory, curvature_bound, train
 
 __all__ = [
     "DivergenceError",
     "TrainResult",
+    "Trajectory",
     "add_bias",
     "collapse",
     "cost",

@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-FloatArray = NDArray[np.float64]
+from linearnet._core import FloatArray, with_ones
 
 _SHAPE_WORDS = {1: "a 1-D array of shape ({})", 2: "a 2-D array of shape ({})"}
 
@@ -196,3 +195,31 @@ def check_params(u: Any, v: Any, p: int | None = None) -> tuple[FloatArray, Floa
         f"h = {h} columns)",
     )
     return u_arr, v_arr
+
+
+def check_problem(
+    X0: Any, z: Any, u: Any, v: Any
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Validate a whole problem once; return ``(X, z, u, v)`` with ``X = [1 X0]`` the design.
+
+    Raises
+    ------
+    ValueError
+        If an argument is malformed or the shapes disagree (see :func:`check_inputs`,
+        :func:`check_target` and :func:`check_params`).
+    """
+    X, z_arr = check_data(X0, z)
+    u_arr, v_arr = check_params(u, v, X.shape[1] - 1)
+    return X, z_arr, u_arr, v_arr
+
+
+def check_data(X0: Any, z: Any) -> tuple[FloatArray, FloatArray]:
+    """Validate the data once; return ``(X, z)`` with ``X = [1 X0]`` the design.
+
+    Raises
+    ------
+    ValueError
+        If ``X0`` or ``z`` is malformed or ``len(z)`` is not the number of rows of ``X0``.
+    """
+    X0_arr = check_inputs(X0)
+    return with_ones(X0_arr), check_target(z, X0_arr.shape[0])

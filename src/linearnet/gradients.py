@@ -10,11 +10,11 @@ With the residual :math:`d = z^{pred} - z`,
 
 from __future__ import annotations
 
-import numpy as np
 from numpy.typing import ArrayLike
 
-from linearnet._validation import FloatArray, check_inputs, check_params, check_target
-from linearnet.model import _with_ones, add_bias
+from linearnet import _core
+from linearnet._core import FloatArray
+from linearnet._validation import check_problem
 
 __all__ = ["gradients"]
 
@@ -67,25 +67,5 @@ def gradients(
     >>> dC_dv
     array([2., 2.])
     """
-    X0 = check_inputs(X0)
-    z_arr = check_target(z, X0.shape[0])
-    u_arr, v_arr = check_params(u, v, X0.shape[1])
-    _, dC_du, dC_dv = _gradients(add_bias(X0), z_arr, u_arr, v_arr)
+    _, dC_du, dC_dv = _core.gradients(*check_problem(X0, z, u, v))
     return dC_du, dC_dv
-
-
-def _gradients(
-    X: FloatArray, z: FloatArray, u: FloatArray, v: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Residual and gradients for already validated arrays; shared with :func:`train`.
-
-    Returns ``(d, dC_du, dC_dv)`` with ``X`` the design ``[1 X0]`` of shape ``(n, p + 1)``.
-    """
-    Y = _with_ones(X @ u)
-    # d = z_pred - z = Y v - z
-    d = Y @ v - z
-    # dC/du = X^T d [v1 ... vh]
-    dC_du = np.outer(X.T @ d, v[1:])
-    # dC/dv = Y^T d
-    dC_dv = Y.T @ d
-    return d, dC_du, dC_dv

@@ -9,17 +9,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from linearnet._core import FloatArray, forward, with_ones
 from linearnet._validation import (
-    FloatArray,
     check_inputs,
     check_params,
     check_positive_float,
     check_positive_int,
-    check_target,
+    check_problem,
     check_u,
 )
 
-__all__ = ["add_bias", "cost", "hidden", "init_params", "predict", "residual"]
+__all__ = ["add_bias", "collapse", "cost", "hidden", "init_params", "predict", "residual"]
 
 
 def add_bias(X0: ArrayLike) -> FloatArray:
@@ -48,12 +48,7 @@ def add_bias(X0: ArrayLike) -> FloatArray:
     array([[1., 2.],
            [1., 3.]])
     """
-    return _with_ones(check_inputs(X0))
-
-
-def _with_ones(A: FloatArray) -> FloatArray:
-    """``[1 A]`` for an already validated 2-D array ``A`` (no checks: for inner loops)."""
-    return np.column_stack([np.ones(A.shape[0]), A])
+    return with_ones(check_inputs(X0))
 
 
 def init_params(
@@ -131,9 +126,9 @@ def hidden(X0: ArrayLike, u: ArrayLike) -> FloatArray:
     >>> hidden([[1.0, 2.0]], [[0.5], [1.0], [1.0]])
     array([[3.5]])
     """
-    X = add_bias(X0)
-    u_arr = check_u(u, X.shape[1] - 1)
-    return X @ u_arr
+    X0 = check_inputs(X0)
+    u_arr = check_u(u, X0.shape[1])
+    return with_ones(X0) @ u_arr
 
 
 def predict(X0: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
@@ -168,8 +163,7 @@ def predict(X0: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
     """
     X0 = check_inputs(X0)
     u_arr, v_arr = check_params(u, v, X0.shape[1])
-    Y = add_bias(hidden(X0, u_arr))
-    return Y @ v_arr
+    return forward(with_ones(X0), u_arr, v_arr)[1]
 
 
 def residual(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
@@ -199,9 +193,8 @@ def residual(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatAr
     >>> residual([[1.0, 2.0]], [5.0], [[0.5], [1.0], [1.0]], [1.0, 2.0])
     array([3.])
     """
-    X0 = check_inputs(X0)
-    z_arr = check_target(z, X0.shape[0])
-    return predict(X0, u, v) - z_arr
+    X, z_arr, u_arr, v_arr = check_problem(X0, z, u, v)
+    return forward(X, u_arr, v_arr)[1] - z_arr
 
 
 def cost(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> float:
@@ -232,3 +225,40 @@ def cost(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> float:
     """
     d = residual(X0, z, u, v)
     return 0.5 * float(d @ d)
+
+
+def collapse(u: ArrayLike, v: ArrayLike) -> FloatArray:
+    r"""Collapse the two layers into one: weights ``w`` with :math:`z^{pred} = X w`.
+
+    The book's :eq:`eq-collapse`; :prf:ref:`lem-collapse` proves :math:`z^{pred} = X w`.
+
+    .. math:: w = u\, v_{1:} + v_0 e_0, \quad\text{i.e.}\quad
+              w_0 = v_0 + \sum_k u_{0k} v_k,\quad w_j = \sum_k u_{jk} v_k \ (j \ge 1).
+
+    Parameters
+    ----------
+    u : array_like of shape (p + 1, h)
+        Hidden-layer weights.
+    v : array_like of shape (h + 1,)
+        Output weights.
+
+    Returns
+    -------
+    w : ndarray of shape (p + 1,)
+        ``w[0]`` is the intercept.
+
+    Raises
+    ------
+    ValueError
+        If ``u`` or ``v`` is malformed or ``len(v) != u.shape[1] + 1``.
+
+    Examples
+    --------
+    >>> collapse([[1.0, 0.0], [2.0, 3.0]], [10.0, 1.0, 2.0])
+    array([11.,  8.])
+    """
+    u_arr, v_arr = check_params(u, v)
+    # w = u v[1:], then add the output bias v0 to the intercept
+    w = u_arr @ v_arr[1:]
+    w[0] += v_arr[0]
+    return w

@@ -10,47 +10,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from linearnet._validation import FloatArray, check_inputs, check_params, check_target
-from linearnet.model import add_bias
+from linearnet._core import FloatArray
+from linearnet._validation import check_data
 
-__all__ = ["collapse", "least_squares", "normal_equations"]
-
-
-def collapse(u: ArrayLike, v: ArrayLike) -> FloatArray:
-    r"""Collapse the two layers into one: weights ``w`` with :math:`z^{pred} = X w`.
-
-    The book's :eq:`eq-collapse`; :prf:ref:`lem-collapse` proves :math:`z^{pred} = X w`.
-
-    .. math:: w = u\, v_{1:} + v_0 e_0, \quad\text{i.e.}\quad
-              w_0 = v_0 + \sum_k u_{0k} v_k,\quad w_j = \sum_k u_{jk} v_k \ (j \ge 1).
-
-    Parameters
-    ----------
-    u : array_like of shape (p + 1, h)
-        Hidden-layer weights.
-    v : array_like of shape (h + 1,)
-        Output weights.
-
-    Returns
-    -------
-    w : ndarray of shape (p + 1,)
-        ``w[0]`` is the intercept.
-
-    Raises
-    ------
-    ValueError
-        If ``u`` or ``v`` is malformed or ``len(v) != u.shape[1] + 1``.
-
-    Examples
-    --------
-    >>> collapse([[1.0, 0.0], [2.0, 3.0]], [10.0, 1.0, 2.0])
-    array([11.,  8.])
-    """
-    u_arr, v_arr = check_params(u, v)
-    # w = u v[1:], then add the output bias v0 to the intercept
-    w = u_arr @ v_arr[1:]
-    w[0] += v_arr[0]
-    return w
+__all__ = ["least_squares", "normal_equations"]
 
 
 def normal_equations(X0: ArrayLike, z: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -87,9 +50,7 @@ def normal_equations(X0: ArrayLike, z: ArrayLike) -> tuple[FloatArray, FloatArra
     >>> Xtz
     array([4., 3.])
     """
-    X0 = check_inputs(X0)
-    z_arr = check_target(z, X0.shape[0])
-    X = add_bias(X0)
+    X, z_arr = check_data(X0, z)
     return X.T @ X, X.T @ z_arr
 
 
@@ -132,9 +93,7 @@ def least_squares(X0: ArrayLike, z: ArrayLike) -> FloatArray:
     >>> least_squares([[0.0], [1.0]], [1.0, 3.0])
     array([1., 2.])
     """
-    X0 = check_inputs(X0)
-    z_arr = check_target(z, X0.shape[0])
-    X = add_bias(X0)
+    X, z_arr = check_data(X0, z)
     # Column scaling by powers of two is exact: X = Xs S with S = diag(scale).
     norms = np.linalg.norm(X, axis=0)
     scale = np.exp2(np.round(np.log2(np.where(norms > 0.0, norms, 1.0))))

@@ -8,22 +8,22 @@ Each step is :math:`u \leftarrow u - \eta\, \partial C/\partial u`,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
+from linearnet import _core
+from linearnet._core import FloatArray
 from linearnet._validation import (
-    FloatArray,
-    check_inputs,
-    check_params,
     check_positive_float,
     check_positive_int,
-    check_target,
+    check_problem,
 )
-from linearnet.gradients import _gradients
-from linearnet.model import _with_ones
 
-__all__ = ["DivergenceError", "TrainResult", "curvature_bound", "train"]
+__all__ = ["DivergenceError", "TrainResult", "Trajectory", "curvature_bound", "train"]
+
+_A = TypeVar("_A", bound=NDArray[np.generic])
 
 #: A run whose cost grows by this factor over its starting value is declared divergent.
 DIVERGENCE_FACTOR = 1e6
@@ -55,6 +55,9 @@ class TrainResult:
         Whether the gradient norm fell below ``tol``.
     grad_norm : float
         Euclidean norm of the full gradient at the final weights.
+    trajectory : Trajectory or None
+        The weights at every ``record_every``-th step, when :func:`train` was asked to record
+        them; otherwise ``None``.
     """
 
     u: FloatArray
@@ -63,6 +66,26 @@ class TrainResult:
     steps: int
     converged: bool
     grad_norm: float
+    trajectory: Trajectory | None = None
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Weights recorded along a run of :func:`train`; its arrays are read-only.
+
+    Attributes
+    ----------
+    steps : ndarray of shape (r,)
+        The steps recorded: ``0, k, 2k, ...`` and the last step of the run.
+    u : ndarray of shape (r, p + 1, h)
+        ``u[i]`` is the hidden-layer weights after step ``steps[i]``.
+    v : ndarray of shape (r, h + 1)
+        ``v[i]`` is the output weights after step ``steps[i]``.
+    """
+
+    steps: NDArray[np.int64]
+    u: FloatArray
+    v: FloatArray
 
 
 def curvature_bound(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> float:
@@ -72,9 +95,10 @@ def curvature_bound(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> 
               + \lVert X^T d \rVert
 
     The first two terms bound the Gauss-Newton part :math:`J^T J`, the last the part from the
-    second derivatives :math:`\partial^2 z_i / \partial u_{jk} \partial v_k = x_{ij}`. Gradient
-    descent with a fixed step :math:`\eta` is stable near :math:`(u, v)` when
-    :math:`\eta < 2 / L`.
+    second derivatives :math:`\partial^2 z_i / \partial u_{jk} \partial v_k = x_{ij}`, so every
+    eigenvalue of the Hessian at :math:`(u, v)` lies in :math:`[-L, L]`. The bound holds at
+    :math:`(u, v)` only: :math:`C` is a quartic, whose curvature grows away from the point. So
+    :math:`2/L` is a local step bound at the point, not a step that keeps a whole run stable.
 
     Parameters
     ----------
@@ -92,19 +116,17 @@ def curvature_bound(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> 
     ValueError
         If an argument is malformed or the shapes disagree.
     """
-    X0 = check_inputs(X0)
-    z_arr = check_target(z, X0.shape[0])
-    u_arr, v_arr = check_params(u, v, X0.shape[1])
-    X = _with_ones(X0)
+    X, z_arr, u_arr, v_arr = check_problem(X0, z, u, v)
     return _curvature_bound(X, z_arr, u_arr, v_arr, float(np.linalg.norm(X, 2)))
 
 
 def _curvature_bound(
     X: FloatArray, z: FloatArray, u: FloatArray, v: FloatArray, norm_X: float
 ) -> float:
-    Y = _with_ones(X @ u)
-    d = Y @ v - z
-    return float(norm_X**2 * (v[1:] @ v[1:]) + np.linalg.norm(Y, 2) ** 2 + np.linalg.norm(X.T @ d))
+    Y, z_pred = _core.forward(X, u, v)
+    return float(
+        norm_X**2 * (v[1:] @ v[1:]) + np.linalg.norm(Y, 2) ** 2 + np.linalg.norm(X.T @ (z_pred - z))
+    )
 
 
 def train(
@@ -116,6 +138,7 @@ def train(
     lr: float | None = None,
     max_steps: int = 200_000,
     tol: float = 1e-8,
+    record_every: int | None = None,
 ) -> TrainResult:
     r"""Minimise :math:`C` by gradient descent from ``(u, v)``.
 
@@ -137,18 +160,21 @@ def train(
         iteration by backtracking: start from the previous step times 1.5 (initially
         :math:`1/L`, see :func:`curvature_bound`) and halve it until the cost decreases by at
         least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2` (Armijo's condition), so the cost
-        never increases (beyond rounding in evaluating
-        :math:`C`).
+        never increases (beyond rounding in evaluating :math:`C`).
     max_steps : int, default 200_000
         Upper bound on the number of steps.
     tol : float, default 1e-8
         Stop, with ``converged=True``, once the Euclidean norm of the full gradient is at most
         ``tol``.
+    record_every : int, optional
+        Record the weights after every ``record_every``-th step (and at the start and the end)
+        in ``TrainResult.trajectory``. By default nothing is recorded.
 
     Returns
     -------
     TrainResult
-        The final weights, the cost history, the number of steps and whether it converged.
+        The final weights, the cost history, the number of steps, whether it converged, and the
+        recorded trajectory if asked for.
 
     Raises
     ------
@@ -157,7 +183,7 @@ def train(
     DivergenceError
         If, with a fixed ``lr``, the cost becomes non-finite or exceeds
         ``DIVERGENCE_FACTOR`` times its starting value. The message names ``lr`` and the
-        stable bound :math:`2/L` at the starting point.
+        local step bound :math:`2/L` at the starting point.
 
     Examples
     --------
@@ -172,25 +198,25 @@ def train(
     >>> np.round(collapse(result.u, result.v), 6)
     array([ 1.,  2., -1.])
     """
-    X0 = check_inputs(X0)
-    z_arr = check_target(z, X0.shape[0])
-    u_arr, v_arr = check_params(u, v, X0.shape[1])
+    X, z_arr, u_k, v_k = check_problem(X0, z, u, v)
     if lr is not None:
         lr = check_positive_float("lr", lr)
     max_steps = check_positive_int("max_steps", max_steps)
     tol = check_positive_float("tol", tol)
+    if record_every is not None:
+        record_every = check_positive_int("record_every", record_every)
 
-    X = _with_ones(X0)
-    u_k, v_k = u_arr.copy(), v_arr.copy()
-    d, g_u, g_v = _gradients(X, z_arr, u_k, v_k)
-    C = 0.5 * float(d @ d)
-    costs = [C]
-    norm_X = float(np.linalg.norm(X, 2))
-    L0 = _curvature_bound(X, z_arr, u_k, v_k, norm_X)
+    u_k, v_k = u_k.copy(), v_k.copy()
+    d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
+    costs = [0.5 * float(d @ d)]
+    recorded: list[tuple[int, FloatArray, FloatArray]] = []
+    L0 = _curvature_bound(X, z_arr, u_k, v_k, float(np.linalg.norm(X, 2)))
     eta = lr if lr is not None else 1.0 / L0
     converged = False
     steps = 0
     while True:
+        if record_every is not None and steps % record_every == 0:
+            recorded.append((steps, u_k, v_k))
         g2 = float(np.sum(g_u * g_u) + g_v @ g_v)
         if np.sqrt(g2) <= tol:
             converged = True
@@ -198,53 +224,96 @@ def train(
         if steps == max_steps:
             break
         if lr is None:
-            # Along the ray, d(eta) = d - eta a + eta^2 b exactly (z_pred is bilinear in u, v),
-            # so C(eta) - C is a quartic in eta with coefficients computed once: accurate even
-            # when C is large and the decrease tiny, where C_new - C would be lost to rounding.
-            XU = X @ u_k
-            a = g_v[0] + (XU @ g_v[1:] + X @ (g_u @ v_k[1:]))
-            b = X @ (g_u @ g_v[1:])
-            c1, c2, c3, c4 = (
-                -float(d @ a),
-                0.5 * float(a @ a) + float(d @ b),
-                -float(a @ b),
-                0.5 * float(b @ b),
-            )
-            # Backtracking: halve eta until Armijo's sufficient decrease holds.
-            while eta * (c1 + eta * (c2 + eta * (c3 + eta * c4))) > -_ARMIJO * eta * g2:
-                eta *= 0.5
-                if eta <= 1e-300:
-                    # No step decreases C: stalled at rounding level.
-                    return _result(u_k, v_k, costs, steps, False, g2)
-            u_new, v_new = u_k - eta * g_u, v_k - eta * g_v
-            d_new, g_u_new, g_v_new = _gradients(X, z_arr, u_new, v_new)
-            C_new = 0.5 * float(d_new @ d_new)
+            accepted = _armijo_step(X, d, u_k, v_k, g_u, g_v, g2, eta)
+            if accepted is None:  # no step decreases C: stalled at rounding level
+                break
+            eta = accepted
+            u_k, v_k = u_k - eta * g_u, v_k - eta * g_v
+            d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
             eta *= _GROW
         else:
             # A far too large lr overflows: that is reported as DivergenceError just below, not
             # as NumPy's RuntimeWarning (which warnings-as-errors would raise instead).
             with np.errstate(over="ignore", invalid="ignore"):
-                u_new, v_new = u_k - eta * g_u, v_k - eta * g_v
-                d_new, g_u_new, g_v_new = _gradients(X, z_arr, u_new, v_new)
-                C_new = 0.5 * float(d_new @ d_new)
+                u_k, v_k = u_k - eta * g_u, v_k - eta * g_v
+                d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
+                C_new = 0.5 * float(d @ d)
             if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
                 raise DivergenceError(
                     f"gradient descent diverged with lr={eta:g}: after {steps + 1} step(s) the "
                     f"cost grew from {costs[0]:.6g} to {C_new:.6g}. At the starting point the "
-                    f"curvature of C is at most L = {L0:.6g}, so a stable fixed step is "
-                    f"lr < 2/L = {2.0 / L0:.6g}. Pass a smaller lr, or lr=None to let train "
-                    f"choose the step."
+                    f"curvature of C is at most L = {L0:.6g}, so a fixed step below "
+                    f"2/L = {2.0 / L0:.6g} is needed at least there (a local bound: the "
+                    f"curvature changes along the run). Pass a smaller lr, or lr=None to let "
+                    f"train choose the step."
                 )
-        u_k, v_k, d, g_u, g_v, C = u_new, v_new, d_new, g_u_new, g_v_new, C_new
-        costs.append(C)
+        costs.append(0.5 * float(d @ d))
         steps += 1
-    return _result(u_k, v_k, costs, steps, converged, g2)
+    if record_every is not None and recorded[-1][0] != steps:
+        recorded.append((steps, u_k, v_k))
+    return _result(u_k, v_k, costs, steps, converged, g2, recorded if record_every else None)
+
+
+def _armijo_step(
+    X: FloatArray,
+    d: FloatArray,
+    u: FloatArray,
+    v: FloatArray,
+    g_u: FloatArray,
+    g_v: FloatArray,
+    g2: float,
+    eta: float,
+) -> float | None:
+    r"""Halve ``eta`` until Armijo's condition holds; ``None`` if no step decreases :math:`C`.
+
+    Along the ray :math:`(u, v) - \eta (g_u, g_v)` the residual is exactly
+    :math:`d - \eta a + \eta^2 b` (:math:`z^{pred}` is bilinear in :math:`u, v`), so
+    :math:`C(\eta) - C` is a quartic in :math:`\eta` whose coefficients are computed once: exact
+    up to rounding even when :math:`C` is large and the decrease tiny, where
+    :math:`C_{new} - C` would be lost to rounding.
+    """
+    a = g_v[0] + (X @ u) @ g_v[1:] + X @ (g_u @ v[1:])
+    b = X @ (g_u @ g_v[1:])
+    c1, c2, c3, c4 = (
+        -float(d @ a),
+        0.5 * float(a @ a) + float(d @ b),
+        -float(a @ b),
+        0.5 * float(b @ b),
+    )
+    while eta * (c1 + eta * (c2 + eta * (c3 + eta * c4))) > -_ARMIJO * eta * g2:
+        eta *= 0.5
+        if eta <= 1e-300:
+            return None
+    return eta
 
 
 def _result(
-    u: FloatArray, v: FloatArray, costs: list[float], steps: int, converged: bool, g2: float
+    u: FloatArray,
+    v: FloatArray,
+    costs: list[float],
+    steps: int,
+    converged: bool,
+    g2: float,
+    recorded: list[tuple[int, FloatArray, FloatArray]] | None,
 ) -> TrainResult:
-    arrays = [u.copy(), v.copy(), np.asarray(costs, dtype=np.float64)]
-    for a in arrays:
-        a.flags.writeable = False
-    return TrainResult(arrays[0], arrays[1], arrays[2], steps, converged, float(np.sqrt(g2)))
+    trajectory = None
+    if recorded is not None:
+        trajectory = Trajectory(
+            _frozen(np.array([s for s, _, _ in recorded], dtype=np.int64)),
+            _frozen(np.array([u_s for _, u_s, _ in recorded])),
+            _frozen(np.array([v_s for _, _, v_s in recorded])),
+        )
+    return TrainResult(
+        _frozen(u.copy()),
+        _frozen(v.copy()),
+        _frozen(np.asarray(costs, dtype=np.float64)),
+        steps,
+        converged,
+        float(np.sqrt(g2)),
+        trajectory,
+    )
+
+
+def _frozen(a: _A) -> _A:
+    a.flags.writeable = False
+    return a
