@@ -10,11 +10,30 @@ Symbols follow the note: inputs :math:`x_{ij}`, hidden weights :math:`u_{jk}` (r
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
+import numpy as np
 import sympy as sp
+from numpy.typing import ArrayLike
 
-__all__ = ["SymbolicNetwork", "assert_identity", "network"]
+from linearnet._core import FloatArray
+from linearnet._validation import as_real_array, check_length, check_problem
+
+__all__ = [
+    "SymbolicNetwork",
+    "assert_identity",
+    "collapsed",
+    "derivative_by_expansion",
+    "evaluate",
+    "exact_values",
+    "gradient",
+    "hessian",
+    "network",
+    "numeric",
+]
 
 
 @dataclass(frozen=True)
@@ -164,3 +183,337 @@ def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: st
     if not ok:
         raise AssertionError(f"{name} is false: lhs - rhs expands to {diff}, not 0")
     return f"proved: {name}"
+
+
+def collapsed(net: SymbolicNetwork) -> sp.Matrix:
+    r"""Return the collapsed weights :math:`w = u\, v_{1:} + v_0 e_0` of a symbolic network.
+
+    The book's :eq:`eq-collapse` (:prf:ref:`def-collapsed`); :prf:ref:`lem-collapse` proves
+    :math:`z^{pred} = X w`. The numerical counterpart is :func:`linearnet.collapse`.
+
+    .. math:: w_0 = v_0 + \sum_k u_{0k} v_k, \qquad w_j = \sum_k u_{jk} v_k \ (j \ge 1).
+
+    Parameters
+    ----------
+    net : SymbolicNetwork
+        From :func:`network`.
+
+    Returns
+    -------
+    w : sympy.Matrix of shape (p + 1, 1)
+
+    Examples
+    --------
+    >>> collapsed(network(1, 1, 1)).T
+    Matrix([[u_01*v_1 + v_0, u_11*v_1]])
+    """
+    e0 = sp.eye(net.u.shape[0])[:, 0]
+    return net.u * net.v[1:, :] + net.v[0] * e0
+
+
+def gradient(net: SymbolicNetwork) -> tuple[sp.Matrix, sp.Matrix]:
+    r"""Differentiate the cost with ``sp.diff``: the gradient in :math:`u` and in :math:`v`.
+
+    SymPy differentiates :math:`C` (``sp.diff``), so the result is independent of the matrix
+    formulas of the book's :prf:ref:`thm-gradient`
+    (:math:`\partial C/\partial u = X^T d\, v_{1:}^T`, :math:`\partial C/\partial v = Y^T d`),
+    which it serves to prove.
+
+    Parameters
+    ----------
+    net : SymbolicNetwork
+        From :func:`network`.
+
+    Returns
+    -------
+    dC_du : sympy.Matrix of shape (p + 1, h)
+        Entry ``(j, k)`` is :math:`\partial C / \partial u_{j,k+1}`.
+    dC_dv : sympy.Matrix of shape (h + 1, 1)
+        Entry ``k`` is :math:`\partial C / \partial v_k`.
+
+    Examples
+    --------
+    >>> dC_du, dC_dv = gradient(network(1, 1, 1))
+    >>> dC_dv[0]
+    v_0 + v_1*(u_01 + u_11*x_11) - z_1
+    """
+    dC_du = net.u.applyfunc(lambda s: sp.diff(net.C, s))
+    dC_dv = net.v.applyfunc(lambda s: sp.diff(net.C, s))
+    return dC_du, dC_dv
+
+
+def hessian(net: SymbolicNetwork) -> sp.Matrix:
+    r"""Return the Hessian :math:`H = \nabla^2 C(\theta)` in θ order, by ``sp.diff``.
+
+    The weights are :math:`\theta = (u` row by row, then :math:`v_0, \dots, v_h)`
+    (``net.weights``), so :math:`u_{j,k+1}` has index ``j * h + k``. The independent reference
+    for the book's :prf:ref:`thm-hessian` (chapter 4).
+
+    Parameters
+    ----------
+    net : SymbolicNetwork
+        From :func:`network`.
+
+    Returns
+    -------
+    H : sympy.Matrix of shape (m, m)
+        Symmetric, with :math:`m = (p + 1) h + h + 1`.
+
+    Examples
+    --------
+    >>> H = hessian(network(1, 1, 1))
+    >>> H.shape, H[2, 2], H[2, 3]
+    ((4, 4), 1, u_01 + u_11*x_11)
+    """
+    return sp.hessian(net.C, net.weights)
+
+
+def derivative_by_expansion(expr: sp.Expr | sp.Matrix, var: sp.Symbol) -> sp.Expr | sp.Matrix:
+    r"""Differentiate a polynomial in ``var`` without ``sp.diff``, by expanding it.
+
+    Substitute :math:`var + \varepsilon` and read off the coefficient of :math:`\varepsilon` in the
+    expansion: for a polynomial, :math:`f(x + \varepsilon) = f(x) + f'(x)\,\varepsilon +
+    O(\varepsilon^2)` exactly. This is an independent reference for derivatives that SymPy's
+    ``diff`` computes, used to check the gradient and Hessian formulas.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or sympy.Matrix
+        A polynomial in ``var`` (other symbols may appear anywhere); a matrix entry by entry.
+    var : sympy.Symbol
+        The variable.
+
+    Returns
+    -------
+    sympy.Expr or sympy.Matrix
+        The derivative, expanded; a matrix of the shape of ``expr`` for a matrix.
+
+    Raises
+    ------
+    ValueError
+        If ``var`` is not a SymPy symbol or ``expr`` is not a polynomial in ``var``.
+
+    Examples
+    --------
+    >>> x, y = sp.symbols("x y")
+    >>> derivative_by_expansion(x**3 * y + 2 * x, x)
+    3*x**2*y + 2
+    """
+    if not isinstance(var, sp.Symbol):
+        raise ValueError(
+            f"var must be a sympy.Symbol; received {var!r} of type {type(var).__name__}. "
+            'Create one with sp.Symbol("x") or take it from a network, e.g. net.u[0, 0].'
+        )
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: derivative_by_expansion(e, var))
+    expr = sp.sympify(expr)
+    if not expr.is_polynomial(var):
+        raise ValueError(
+            f"expr must be a polynomial in {var}, or the coefficient of eps in "
+            f"expand(expr({var} + eps)) is not its derivative; received {expr}."
+        )
+    eps = sp.Dummy("eps")
+    return sp.expand(expr.xreplace({var: var + eps})).coeff(eps, 1)
+
+
+def numeric(
+    net: SymbolicNetwork, expr: sp.Expr | sp.Matrix
+) -> Callable[[ArrayLike, ArrayLike, ArrayLike, ArrayLike], FloatArray]:
+    """Turn a symbolic expression of the network into a function of numeric arrays.
+
+    The function takes ``(X0, z, u, v)`` in the numeric package's layout, validated as by every
+    public function of :mod:`linearnet`, and evaluates ``expr`` in floating point
+    (``sp.lambdify`` with NumPy).
+
+    Parameters
+    ----------
+    net : SymbolicNetwork
+        From :func:`network`; fixes the shapes ``(n, p, h)``.
+    expr : sympy.Expr or sympy.Matrix
+        An expression in the symbols of ``net``.
+
+    Returns
+    -------
+    callable
+        ``f(X0, z, u, v) -> ndarray`` with ``X0`` of shape ``(n, p)``, ``z`` of shape ``(n,)``,
+        ``u`` of shape ``(p + 1, h)``, ``v`` of shape ``(h + 1,)``. It returns an array of the
+        shape of ``expr`` (a 0-d array for a scalar).
+
+    Raises
+    ------
+    ValueError
+        If ``expr`` is not a SymPy expression or matrix, or holds symbols that are not the
+        network's; ``f`` raises it if its arguments are malformed or do not fit ``net``'s shapes.
+
+    Examples
+    --------
+    >>> net = network(1, 1, 1)
+    >>> f = numeric(net, net.C)
+    >>> f([[2.0]], [1.0], [[0.0], [1.0]], [0.0, 3.0])
+    array(12.5)
+    """
+    expr = _check_expression(net, expr)
+    symbols = [list(net.X0), list(net.z), list(net.u), list(net.v)]
+    f = sp.lambdify(symbols, expr, modules="numpy")
+    n, p = net.X0.shape
+
+    def call(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> FloatArray:
+        X, z_arr, u_arr, v_arr = check_problem(X0, z, u, v)
+        check_length("X0's rows", X.shape[0], n, f"n = {n}, the samples of the network")
+        check_length("X0's columns", X.shape[1] - 1, p, f"p = {p}, the inputs of the network")
+        check_length(
+            "u's columns",
+            u_arr.shape[1],
+            net.u.shape[1],
+            f"h = {net.u.shape[1]}, the hidden units of the network",
+        )
+        out = f(X[:, 1:].ravel(), z_arr, u_arr.ravel(), v_arr)
+        return np.asarray(out, dtype=np.float64)
+
+    return call
+
+
+def exact_values(
+    net: SymbolicNetwork,
+    X0: ArrayLike | None = None,
+    z: ArrayLike | None = None,
+    u: ArrayLike | None = None,
+    v: ArrayLike | None = None,
+) -> dict[sp.Symbol, sp.Rational]:
+    """Map the network's symbols to the exact rationals equal to the given floats.
+
+    Every float64 is a rational number (an integer times a power of two); this returns that
+    number exactly, so that :func:`evaluate` computes with no rounding at all.
+
+    Parameters
+    ----------
+    net : SymbolicNetwork
+        From :func:`network`.
+    X0 : array_like of shape (n, p), optional
+    z : array_like of shape (n,), optional
+    u : array_like of shape (p + 1, h), optional
+    v : array_like of shape (h + 1,), optional
+        Values for the symbols of ``net``; give any of them (at least one).
+
+    Returns
+    -------
+    dict
+        ``{symbol: sympy.Rational}`` for every entry of the arrays given.
+
+    Raises
+    ------
+    ValueError
+        If none is given, or one is malformed or does not have the network's shape.
+
+    Examples
+    --------
+    >>> net = network(1, 1, 1)
+    >>> exact_values(net, z=[0.1])
+    {z_1: 3602879701896397/36028797018963968}
+    """
+    n, p = net.X0.shape
+    h = net.u.shape[1]
+    given = [
+        ("X0", X0, net.X0, "n, p", (n, p)),
+        ("z", z, net.z, "n,", (n,)),
+        ("u", u, net.u, "p + 1, h", (p + 1, h)),
+        ("v", v, net.v, "h + 1,", (h + 1,)),
+    ]
+    if all(value is None for _, value, *_ in given):
+        raise ValueError(
+            "exact_values needs at least one of X0, z, u, v; received none. "
+            "Pass them by keyword, e.g. exact_values(net, u=u, v=v)."
+        )
+    values: dict[sp.Symbol, sp.Rational] = {}
+    for name, value, symbols, words, shape in given:
+        if value is None:
+            continue
+        arr = as_real_array(name, value, ndim=len(shape), shape=words)
+        if arr.shape != shape:
+            raise ValueError(
+                f"{name} must have shape {shape} to fit network(n={n}, p={p}, h={h}); received "
+                f"shape {arr.shape}."
+            )
+        values.update(zip(symbols, _rationals(arr), strict=True))
+    return values
+
+
+def evaluate(expr: sp.Expr | sp.Matrix, values: Mapping[sp.Symbol, Any]) -> FloatArray:
+    """Substitute exact values into ``expr`` and round the exact result to float64 once.
+
+    Parameters
+    ----------
+    expr : sympy.Expr or sympy.Matrix
+        The expression.
+    values : mapping
+        ``{symbol: exact number}`` for every symbol of ``expr``, e.g. from :func:`exact_values`;
+        numbers must be integers or ``sympy.Rational``.
+
+    Returns
+    -------
+    ndarray
+        Of the shape of ``expr`` (0-d for a scalar); each entry is the float nearest to the exact
+        value.
+
+    Raises
+    ------
+    ValueError
+        If a value is not an exact rational, a symbol of ``expr`` has no value, or ``expr`` is
+        not a SymPy expression or matrix.
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> evaluate(x / 3, {x: sp.Integer(1)})
+    array(0.33333333)
+    """
+    exact = {}
+    for symbol, value in values.items():
+        number = sp.sympify(value)
+        if not number.is_Rational:
+            raise ValueError(
+                f"values must be exact: integers or sympy.Rational; {symbol} has {value!r}. "
+                "Use exact_values(net, ...) to get the exact rationals of floats."
+            )
+        exact[symbol] = number
+    matrix = _as_matrix(expr).xreplace(exact)
+    missing = set().union(*(e.free_symbols for e in matrix))
+    if missing:
+        names = ", ".join(sorted(str(s) for s in missing)[:5])
+        raise ValueError(
+            f"values must give every symbol of expr; missing {names}. Add them, e.g. "
+            "exact_values(net, X0=X0, z=z, u=u, v=v)."
+        )
+    out = np.array([float(Fraction(int(e.p), int(e.q))) for e in matrix], dtype=np.float64)
+    return out.reshape(expr.shape if isinstance(expr, sp.MatrixBase) else ())
+
+
+def _as_matrix(expr: Any) -> sp.Matrix:
+    """``expr`` as a SymPy matrix (a scalar as 1 x 1); ValueError for anything else."""
+    if isinstance(expr, sp.MatrixBase):
+        return sp.Matrix(expr)
+    if isinstance(expr, sp.Basic | int | Fraction):
+        return sp.Matrix([[sp.sympify(expr)]])
+    raise ValueError(
+        f"expr must be a sympy expression or sympy.Matrix; received {type(expr).__name__}. "
+        "Wrap lists of expressions in sp.Matrix(...)."
+    )
+
+
+def _check_expression(net: SymbolicNetwork, expr: Any) -> sp.Expr | sp.Matrix:
+    """Return ``expr`` if it is a SymPy expression or matrix in the symbols of ``net``."""
+    matrix = _as_matrix(expr)
+    known = {*net.X0, *net.z, *net.u, *net.v}
+    stray = set().union(*(e.free_symbols for e in matrix)) - known
+    if stray:
+        names = ", ".join(sorted(str(s) for s in stray)[:5])
+        raise ValueError(
+            f"expr must be an expression in the symbols of the network; it also holds {names}. "
+            "Substitute them first, or build the expression from the same network."
+        )
+    return expr if isinstance(expr, sp.MatrixBase) else sp.sympify(expr)
+
+
+def _rationals(arr: FloatArray) -> list[sp.Rational]:
+    """Return the exact rational value of each float64 of ``arr``, in row-major order."""
+    return [sp.Rational(*float(x).as_integer_ratio()) for x in arr.ravel()]
