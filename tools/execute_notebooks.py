@@ -3,8 +3,9 @@
 Usage: ``python tools/execute_notebooks.py book/*.ipynb`` (``make execute``).
 
 Runs each notebook top to bottom in a fresh kernel from the notebook's own folder, without timing
-metadata, merges each cell's consecutive stream outputs, and fails on the first cell error (cells
-tagged ``raises-exception`` excepted), so two runs give identical files.
+metadata, merges each cell's stream outputs (nbclient's ``coalesce_streams``: the kernel may
+deliver one cell's prints in differently sized chunks from run to run), and fails on the first
+cell error (cells tagged ``raises-exception`` excepted), so two runs give identical files.
 """
 
 from __future__ import annotations
@@ -24,36 +25,13 @@ def execute(path: Path) -> None:
         timeout=600,
         kernel_name="python3",
         record_timing=False,
+        coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = _coalesce_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     print(f"executed {path}")
-
-
-def _coalesce_streams(outputs: list[dict]) -> list[dict]:
-    """Merge consecutive stdout (or stderr) outputs into one.
-
-    The kernel may deliver one cell's prints in differently sized chunks from run to run; nbval
-    compares the joined text anyway, but the stored file should not change when nothing did.
-    """
-    merged: list[dict] = []
-    for out in outputs:
-        last = merged[-1] if merged else None
-        if (
-            last is not None
-            and out.get("output_type") == "stream"
-            and last.get("output_type") == "stream"
-            and last.get("name") == out.get("name")
-        ):
-            last["text"] = last["text"] + out["text"]
-        else:
-            merged.append(out)
-    return merged
 
 
 def main(paths: list[str]) -> int:
