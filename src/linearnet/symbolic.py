@@ -18,21 +18,26 @@ from typing import Any
 import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike
+from sympy.polys.domains import QQ, ZZ
+from sympy.polys.matrices import DomainMatrix
 
 from linearnet._core import FloatArray
-from linearnet._validation import as_real_array, check_length, check_problem
+from linearnet._validation import as_real_array, check_data, check_length, check_problem
 
 __all__ = [
     "SymbolicNetwork",
     "assert_identity",
+    "assert_rank",
     "collapsed",
     "derivative_by_expansion",
     "evaluate",
+    "exact_least_squares",
     "exact_values",
     "gradient",
     "hessian",
     "network",
     "numeric",
+    "rational_matrix",
 ]
 
 
@@ -486,6 +491,167 @@ def evaluate(expr: sp.Expr | sp.Matrix, values: Mapping[sp.Symbol, Any]) -> Floa
         )
     out = np.array([float(Fraction(int(e.p), int(e.q))) for e in matrix], dtype=np.float64)
     return out.reshape(expr.shape if isinstance(expr, sp.MatrixBase) else ())
+
+
+def rational_matrix(a: ArrayLike) -> sp.Matrix:
+    """Return the exact rationals equal to the floats of ``a``, as a SymPy matrix.
+
+    Every float64 is an integer times a power of two, so the conversion is exact: nothing is
+    rounded, and an exact computation with the result is a computation with exactly the numbers
+    the numeric package holds.
+
+    Parameters
+    ----------
+    a : array_like of shape (r, c) or (r,)
+        Finite real numbers; a 1-D array becomes a column.
+
+    Returns
+    -------
+    sympy.Matrix of shape (r, c) or (r, 1)
+        Entries are ``sympy.Rational``.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` is not a finite, non-empty, numeric 1-D or 2-D array.
+
+    Examples
+    --------
+    >>> rational_matrix([[0.5, 3.0], [0.1, -2.0]]).row(1)
+    Matrix([[3602879701896397/36028797018963968, -2]])
+    """
+    ndim = np.ndim(a) if np.ndim(a) in (1, 2) else 2
+    arr = as_real_array("a", a, ndim=ndim, shape="r," if ndim == 1 else "r, c")
+    rows, cols = arr.shape if arr.ndim == 2 else (arr.shape[0], 1)
+    return sp.Matrix(rows, cols, _rationals(arr))
+
+
+def exact_least_squares(X0: ArrayLike, z: ArrayLike) -> sp.Matrix:
+    r"""Solve the normal equations :math:`X^T X w = X^T z` exactly, for exactly the floats given.
+
+    The book's :eq:`eq-normal`, solved with no rounding at all: the independent reference for
+    :func:`linearnet.least_squares`. Each column of :math:`X = [1\ X_0]` and :math:`z` is scaled
+    by a power of two that turns its floats into integers, :math:`X = X_{int} D^{-1}` and
+    :math:`z = z_{int} / d_z`; then :math:`A = X_{int}^T X_{int}` and :math:`b = X_{int}^T z_{int}`
+    are integer matrices, and the fraction-free solution of :math:`A y = b` gives
+    :math:`w = D y / d_z`.
+
+    Parameters
+    ----------
+    X0 : array_like of shape (n, p)
+        The inputs.
+    z : array_like of shape (n,)
+        The targets.
+
+    Returns
+    -------
+    w : sympy.Matrix of shape (p + 1, 1)
+        Exact rationals; ``w[0]`` is the intercept.
+
+    Raises
+    ------
+    ValueError
+        If an argument is malformed, ``len(z) != n``, or :math:`X` is rank deficient (then the
+        least-squares solution is not unique).
+
+    Examples
+    --------
+    The line through (0, 1), (1, 2) and (2, 4):
+
+    >>> exact_least_squares([[0.0], [1.0], [2.0]], [1.0, 2.0, 4.0]).T
+    Matrix([[5/6, 3/2]])
+    """
+    X, z_arr = check_data(X0, z)
+    n, m = X.shape
+    X_int, D = _integer_columns(X)
+    z_int, (d_z,) = _integer_columns(z_arr.reshape(-1, 1))
+    # A = X_int^T X_int and b = X_int^T z_int, in Python integers (no overflow, no rounding).
+    A = X_int.T @ X_int
+    b = X_int.T @ z_int
+    A_dm = DomainMatrix([[ZZ(e) for e in row] for row in A], (m, m), ZZ)
+    rank = A_dm.rank()
+    if rank < m:
+        raise ValueError(
+            f"X = [1 X0] must have full column rank p + 1 = {m} for the least-squares solution to "
+            f"be unique; received rank {rank} (rank deficient: n = {n} rows, and/or columns that "
+            "are linear combinations of others, or a constant column besides the ones). Remove "
+            "the dependent columns, or use linearnet.least_squares for the minimum-norm solution."
+        )
+    b_dm = DomainMatrix([[ZZ(e)] for e in b[:, 0]], (m, 1), ZZ)
+    # A y_num = den * b, so y = y_num / den and w = D y / d_z.
+    y_num, den = A_dm.solve_den(b_dm)
+    y = y_num.to_list()
+    return sp.Matrix(m, 1, [sp.Rational(D[j] * int(y[j][0]), int(den) * d_z) for j in range(m)])
+
+
+def assert_rank(M: sp.Matrix | ArrayLike, r: int, name: str) -> str:
+    """Assert that a matrix of rational numbers has rank exactly ``r``; return a confirmation.
+
+    The rank is computed exactly, over the rationals (SymPy's ``DomainMatrix`` over ``QQ``), so
+    it is not a numerical rank with a tolerance. A float array is taken as the exact rationals it
+    holds (see :func:`rational_matrix`).
+
+    Parameters
+    ----------
+    M : sympy.Matrix or array_like of shape (a, b)
+        Integers or ``sympy.Rational`` entries (or floats, in an array).
+    r : int
+        The rank claimed.
+    name : str
+        What is proved, echoed in the confirmation and in the error.
+
+    Returns
+    -------
+    str
+        ``"proved: <name>"``.
+
+    Raises
+    ------
+    AssertionError
+        If the rank of ``M`` is not ``r``; the message gives the rank.
+    ValueError
+        If ``M`` holds symbols or SymPy floats, or ``r`` is not an integer between 0 and
+        ``min(a, b)``.
+
+    Examples
+    --------
+    >>> assert_rank(sp.Matrix([[1, 2], [2, 4]]), 1, "rows are proportional")
+    'proved: rows are proportional'
+    """
+    if not isinstance(M, sp.MatrixBase):
+        M = rational_matrix(M)
+    bad = [e for e in M if not sp.sympify(e).is_Rational]
+    if bad:
+        raise ValueError(
+            f"{name}: assert_rank needs a matrix of exact rational numbers; received the "
+            f"entry {bad[0]} (symbols or floats). Substitute exact values (exact_values, "
+            "rational_matrix) or write numbers as sp.Rational(p, q)."
+        )
+    if isinstance(r, bool) or not isinstance(r, int | np.integer) or not 0 <= r <= min(M.shape):
+        raise ValueError(
+            f"{name}: r must be an integer between 0 and min{M.shape} = {min(M.shape)}; "
+            f"received {r!r}."
+        )
+    rows = [[QQ(int(e.p), int(e.q)) for e in M.row(i)] for i in range(M.rows)]
+    rank = DomainMatrix(rows, M.shape, QQ).rank()
+    if rank != r:
+        raise AssertionError(f"{name} is false: the matrix has rank {rank}, not {r}")
+    return f"proved: {name}"
+
+
+def _integer_columns(A: FloatArray) -> tuple[np.ndarray[Any, np.dtype[np.object_]], list[int]]:
+    """Scale each column of ``A`` by a power of two that makes it integral, exactly.
+
+    Returns ``(A_int, D)`` with ``A = A_int diag(D)^{-1}``: ``A_int`` an object array of Python
+    integers and ``D`` the column scales (powers of two).
+    """
+    ratios = [[float(e).as_integer_ratio() for e in col] for col in A.T]
+    D = [max(q for _, q in col) for col in ratios]
+    cols = [[p * (d // q) for p, q in col] for col, d in zip(ratios, D, strict=True)]
+    A_int = np.empty(A.shape, dtype=object)
+    for j, col in enumerate(cols):
+        A_int[:, j] = col
+    return A_int, D
 
 
 def _as_matrix(expr: Any) -> sp.Matrix:
