@@ -174,3 +174,51 @@ def fd_hessian(
                 C(theta + ea + eb) - C(theta + ea - eb) - C(theta - ea + eb) + C(theta - ea - eb)
             ) / (4 * step**2)
     return H
+
+
+def hessian_loops(X0: np.ndarray, z: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Second derivatives of C written out by hand, in theta order (u row by row, then v).
+
+    d_i = v_0 + sum_k v_k y_ik - z_i is bilinear in (u, v), with dd_i/du_jk = v_k x_ij,
+    dd_i/dv_0 = 1, dd_i/dv_k = y_ik, and the only non-zero second derivative
+    d2d_i/du_jk dv_k = x_ij. Hence H = sum_i (grad d_i)(grad d_i)^T + sum_i d_i (hess d_i):
+
+    H[u_jk, u_j'k'] = sum_i v_k x_ij v_k' x_ij'
+    H[u_jk, v_0]    = sum_i v_k x_ij
+    H[u_jk, v_q]    = sum_i v_k x_ij y_iq + [k == q] sum_i d_i x_ij
+    H[v_0, v_0] = n,  H[v_0, v_q] = sum_i y_iq,  H[v_q, v_q'] = sum_i y_iq y_iq'.
+    """
+    n, p = X0.shape
+    h = u.shape[1]
+    Y0 = hidden_loops(X0, u)
+    z_pred = predict_loops(X0, u, v)
+    d = [z_pred[i] - z[i] for i in range(n)]
+    m = (p + 1) * h + h + 1
+
+    def u_index(j: int, k: int) -> int:
+        return j * h + k
+
+    def v_index(k: int) -> int:  # k = 0..h
+        return (p + 1) * h + k
+
+    H = np.zeros((m, m))
+    for j in range(p + 1):
+        for k in range(h):
+            a = u_index(j, k)
+            for j2 in range(p + 1):
+                for k2 in range(h):
+                    H[a, u_index(j2, k2)] = sum(
+                        v[k + 1] * x(X0, i, j) * v[k2 + 1] * x(X0, i, j2) for i in range(n)
+                    )
+            H[a, v_index(0)] = H[v_index(0), a] = sum(v[k + 1] * x(X0, i, j) for i in range(n))
+            for q in range(h):
+                entry = sum(v[k + 1] * x(X0, i, j) * Y0[i, q] for i in range(n))
+                if k == q:
+                    entry += sum(d[i] * x(X0, i, j) for i in range(n))
+                H[a, v_index(q + 1)] = H[v_index(q + 1), a] = entry
+    H[v_index(0), v_index(0)] = n
+    for q in range(h):
+        H[v_index(0), v_index(q + 1)] = H[v_index(q + 1), v_index(0)] = sum(Y0[:, q])
+        for q2 in range(h):
+            H[v_index(q + 1), v_index(q2 + 1)] = sum(Y0[i, q] * Y0[i, q2] for i in range(n))
+    return H
