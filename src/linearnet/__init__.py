@@ -7,6 +7,7 @@ the output bias), ``Y0 = X u``, ``Y = [1 Y0]`` and ``z_pred = Y v``.
 """
 
 from linearnet.gradients import gradients
+from linearnet.landscape import classify_critical_point, hessian
 from linearnet.model import add_bias, collapse, cost, hidden, init_params, predict, residual
 from linearnet.regression import least_squares, normal_equations
 from linearnet.training import DivergenceError, TrainResult, Trajectory, curvature_bound, train
@@ -16,10 +17,12 @@ __all__ = [
     "TrainResult",
     "Trajectory",
     "add_bias",
+    "classify_critical_point",
     "collapse",
     "cost",
     "curvature_bound",
     "gradients",
+    "hessian",
     "hidden",
     "init_params",
     "least_squares",
