@@ -6,6 +6,7 @@ is least-squares regression*. Rows are samples: ``X0`` has shape ``(n, p)``, ``X
 the output bias), ``Y0 = X u``, ``Y = [1 Y0]`` and ``z_pred = Y v``.
 """
 
+from linearnet.dynamics import invariant
 from linearnet.gradients import gradients
 from linearnet.landscape import classify_critical_point, hessian
 from linearnet.model import add_bias, collapse, cost, hidden, init_params, predict, residual
@@ -25,6 +26,7 @@ __all__ = [
     "hessian",
     "hidden",
     "init_params",
+    "invariant",
     "least_squares",
     "normal_equations",
     "predict",
