@@ -96,13 +96,19 @@ def exact_least_squares(X0: np.ndarray, z: np.ndarray) -> list[Fraction]:
     Gaussian elimination with ``fractions.Fraction``: no rounding anywhere, so the result is the
     exact least-squares solution for exactly the float64 numbers the package receives.
     """
-    n, p = X0.shape
-    m = p + 1
     X = [[Fraction(1)] + [Fraction(float(e)) for e in row] for row in X0]
-    zf = [Fraction(float(e)) for e in z]
+    return least_squares_fractions(X, [Fraction(float(e)) for e in z])
+
+
+def least_squares_fractions(X: list[list[Fraction]], z: list[Fraction]) -> list[Fraction]:
+    """Solve X^T X w = X^T z for rational X (rows are samples) by Gaussian elimination.
+
+    Raises StopIteration if X^T X is singular (no pivot in some column).
+    """
+    n, m = len(X), len(X[0])
     A = [
         [sum((X[i][a] * X[i][b] for i in range(n)), Fraction(0)) for b in range(m)]
-        + [sum((X[i][a] * zf[i] for i in range(n)), Fraction(0))]
+        + [sum((X[i][a] * z[i] for i in range(n)), Fraction(0))]
         for a in range(m)
     ]
     for c in range(m):
