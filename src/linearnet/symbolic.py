@@ -327,7 +327,7 @@ def numeric(
     """Turn a symbolic expression of the network into a function of numeric arrays.
 
     The function takes ``(X0, z, u, v)`` in the numeric package's layout, validated as by every
-    public function of :mod:`linearnet`, and evaluates ``expr`` in floating point
+    public function of ``linearnet``, and evaluates ``expr`` in floating point
     (``sp.lambdify`` with NumPy).
 
     Parameters
