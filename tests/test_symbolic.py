@@ -281,13 +281,16 @@ def test_gradient_matches_the_loops_and_the_package(
 
 @settings(max_examples=20)
 @given(case=dyadic_problems())
-def test_hessian_matches_the_loops(case: tuple[tuple[int, int, int], Problem]) -> None:
+def test_hessian_matches_the_loops_and_the_package(
+    case: tuple[tuple[int, int, int], Problem],
+) -> None:
     shape, prob = case
     net = cached_network(shape)
     H = symbolic.evaluate(cached_derivatives(shape)[2], exact(net, prob))
     _n, p, h = shape
     assert H.shape == ((p + 1) * h + h + 1,) * 2
     np.testing.assert_array_equal(H, reference.hessian_loops(*prob))
+    np.testing.assert_array_equal(H, ln.hessian(*prob))
 
 
 @pytest.mark.parametrize("shape", SHAPES)
