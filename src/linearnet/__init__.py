@@ -6,6 +6,8 @@ is least-squares regression*. Rows are samples: ``X0`` has shape ``(n, p)``, ``X
 the output bias), ``Y0 = X u``, ``Y = [1 Y0]`` and ``z_pred = Y v``.
 """
 
+# Chapter 6's models, as submodules: ln.deep (any depth), ln.activation (a nonlinear hidden layer).
+from linearnet import activation, deep
 from linearnet.dynamics import invariant
 from linearnet.gradients import gradients
 from linearnet.landscape import classify_critical_point, hessian
@@ -17,11 +19,13 @@ __all__ = [
     "DivergenceError",
     "TrainResult",
     "Trajectory",
+    "activation",
     "add_bias",
     "classify_critical_point",
     "collapse",
     "cost",
     "curvature_bound",
+    "deep",
     "gradients",
     "hessian",
     "hidden",

@@ -1,0 +1,120 @@
+r"""Gradient descent on any list of weight arrays: the loop shared by the deeper models.
+
+:func:`linearnet.deep.train` and :func:`linearnet.activation.train` differ only in how they
+compute the residual, the gradient, and the change of the cost along a step; this module holds
+the rest: Armijo backtracking (as :func:`linearnet.train`: try the last step times 1.5, halve it
+until :math:`C` falls by at least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2`), the fixed-step
+mode with its divergence test, and the stopping rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from linearnet._core import FloatArray
+from linearnet._validation import check_positive_float, check_positive_int
+from linearnet.training import _ARMIJO, _GROW, DIVERGENCE_FACTOR, DivergenceError
+
+#: ``gradients(weights) -> (d, grads)``: the residual and one gradient array per weight array.
+Gradients = Callable[[list[FloatArray]], tuple[FloatArray, list[FloatArray]]]
+#: ``cost_change(weights, d, grads) -> f`` with ``f(eta) = C(weights - eta grads) - C(weights)``.
+CostChange = Callable[[list[FloatArray], FloatArray, list[FloatArray]], Callable[[float], float]]
+
+
+@dataclass(frozen=True)
+class Descent:
+    """What :func:`descend` returns: final weights and the run's record."""
+
+    weights: list[FloatArray]
+    costs: FloatArray
+    steps: int
+    converged: bool
+    grad_norm: float
+
+
+def check_settings(lr: float | None, max_steps: int, tol: float) -> tuple[float | None, int, float]:
+    """Validate the settings every ``train`` takes; return them as ``(lr, max_steps, tol)``."""
+    return (
+        None if lr is None else check_positive_float("lr", lr),
+        check_positive_int("max_steps", max_steps),
+        check_positive_float("tol", tol),
+    )
+
+
+def descend(
+    gradients: Gradients,
+    cost_change: CostChange,
+    weights: Sequence[FloatArray],
+    *,
+    lr: float | None,
+    max_steps: int,
+    tol: float,
+) -> Descent:
+    r"""Run gradient descent from ``weights`` (validated, not modified) until a stop.
+
+    Stops with ``converged=True`` once :math:`\lVert \nabla C \rVert \le` ``tol``; otherwise after
+    ``max_steps`` steps, or (automatic step) when no step decreases :math:`C` any more, which
+    happens only at the rounding level.
+
+    Raises
+    ------
+    DivergenceError
+        With a fixed ``lr``, if the cost becomes non-finite or exceeds ``DIVERGENCE_FACTOR``
+        times its starting value.
+    """
+    W = [w.copy() for w in weights]
+    d, G = gradients(W)
+    costs = [0.5 * float(d @ d)]
+    # No curvature bound here: the first automatic step is 1, and backtracking shortens it.
+    eta = 1.0 if lr is None else lr
+    steps = 0
+    g2 = _squared_norm(G)
+    while np.sqrt(g2) > tol and steps < max_steps:
+        if lr is None:
+            accepted = _backtrack(cost_change(W, d, G), g2, eta)
+            if accepted is None:
+                break
+            W = [w - accepted * g for w, g in zip(W, G, strict=True)]
+            d, G = gradients(W)
+            eta = accepted * _GROW
+        else:
+            # Overflow is reported as DivergenceError below, not as NumPy's RuntimeWarning.
+            with np.errstate(over="ignore", invalid="ignore"):
+                W = [w - eta * g for w, g in zip(W, G, strict=True)]
+                d, G = gradients(W)
+                C_new = 0.5 * float(d @ d)
+            if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
+                raise DivergenceError(
+                    f"gradient descent diverged with lr={eta:g}: after {steps + 1} step(s) the "
+                    f"cost grew from {costs[0]:.6g} to {C_new:.6g}. Pass a smaller lr, or "
+                    f"lr=None to let train choose the step by backtracking."
+                )
+        costs.append(0.5 * float(d @ d))
+        steps += 1
+        g2 = _squared_norm(G)
+    converged = bool(np.sqrt(g2) <= tol)
+    return Descent(W, np.asarray(costs, dtype=np.float64), steps, converged, float(np.sqrt(g2)))
+
+
+def _squared_norm(G: list[FloatArray]) -> float:
+    """Return the squared norm of the full gradient, summed over all weight arrays."""
+    return sum(float(np.sum(g * g)) for g in G)
+
+
+def _backtrack(change: Callable[[float], float], g2: float, eta: float) -> float | None:
+    r"""Halve ``eta`` until :math:`C` falls by :math:`\tfrac12 \eta \lVert g \rVert^2` (Armijo).
+
+    Returns ``None`` if no step of at least 1e-300 does. A trial step so long that the cost
+    overflows counts as a failed trial (``not <=`` also rejects NaN).
+    """
+    while True:
+        with np.errstate(over="ignore", invalid="ignore"):
+            ok = change(eta) <= -_ARMIJO * eta * g2
+        if ok:
+            return eta
+        eta *= 0.5
+        if eta <= 1e-300:
+            return None
