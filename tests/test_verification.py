@@ -1,38 +1,38 @@
-"""The verification machinery: cell tags and test reports become the right badges.
+"""The verification machinery: checks and test reports become the right badges and pages.
 
-Builds a two-lemma book with the ``verification`` Sphinx extension (book/_ext) and checks what a
-reader would see for each state of the reports: no run, all passed, one check failed, stale.
+Builds a small book (one notebook of claims, the status page and the closing page) with the
+``verification`` extension (book/_ext/verification) and checks what a reader would see for each
+state of the reports, and the build warnings for each broken rule.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import nbformat
 import pytest
 from sphinx.application import Sphinx
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "book" / "_ext"))
-
-from verification_report import write_report  # noqa: E402
+from sphinx.util.docutils import docutils_namespace
+from verification import record
 
 CONF = """
-import sys
-sys.path.insert(0, {ext!r})
-extensions = ["myst_nb", "sphinx_proof", "verification"]
+extensions = ["myst_nb", "sphinx_proof", "sphinxcontrib.bibtex", "verification"]
 myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath"]
 nb_execution_mode = "off"
 numfig = True
 root_doc = "index"
 exclude_patterns = ["_build"]
+bibtex_bibfiles = ["refs.bib"]
+graphviz_output_format = "svg"
 """
 
-MARKDOWN = """# Lemmas
+BIB = "@book{knuth, author = {Knuth, Donald}, title = {TAOCP}, year = {1968}}\n"
 
+#: Lemma B cites lemma A; theorem C cites lemma B (so A only through B).
+CLAIMS = """
 :::{prf:lemma} A
 :label: lem-a
 One.
@@ -43,135 +43,374 @@ One.
 Two, by {prf:ref}`lem-a`.
 :::
 
+:::{prf:theorem} C
+:label: thm-c
+Three.
+:::
+
+:::{prf:proof}
+By {prf:ref}`lem-b`.
+:::
+
 $$ x = 1 $$ (eq-x)
 """
 
+EXACT = "symbolic.assert_identity(x, x, 'x')"
+#: Cell i verifies the labels of CELLS[i]; all exact, so that every proved claim is checked.
+CELLS = [["lem-a"], ["lem-b", "eq-x"], ["thm-c"]]
 
-def _notebook(tags: list[list[str]]) -> nbformat.NotebookNode:
+
+def _notebook(markdown: str, cells: list[list[str]], source: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
         "language": "python",
     }
-    nb.cells = [nbformat.v4.new_markdown_cell(MARKDOWN)]
-    for i, t in enumerate(tags):
-        cell = nbformat.v4.new_code_cell(f"print({i})", metadata={"tags": t})
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"{i}\n")]
-        cell.execution_count = i + 1
-        cell.id = f"cell{i}"
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown)]
+    for i, labels in enumerate(cells):
+        tags = [f"verifies:{x}" for x in labels]
+        cell = nbformat.v4.new_code_cell(source, metadata={"tags": tags}, id=f"cell{i}")
+        cell.outputs, cell.execution_count = [], i + 1
         nb.cells.append(cell)
     return nb
 
 
-GOOD_TAGS = [["verifies:lem-a"], ["verifies:lem-b", "verifies:eq-x"], ["verifies:lem-a"]]
-
-
-def _project(tmp: Path, tags: list[list[str]]) -> Path:
+def _book(
+    tmp: Path, markdown: str = CLAIMS, cells: list[list[str]] = CELLS, source: str = EXACT
+) -> Path:
     (tmp / "book").mkdir()
-    (tmp / "conf.py").write_text(CONF.format(ext=str(ROOT / "book" / "_ext")))
+    (tmp / "conf.py").write_text(CONF)
+    (tmp / "refs.bib").write_text(BIB)
     (tmp / "index.md").write_text(
-        "# Mini\n\n```{toctree}\nbook/lemmas\nbook/verification_status\n```\n"
+        "# Mini\n\n```{toctree}\n:numbered:\nbook/claims\nbook/status\nbook/proves\n```\n"
     )
-    nbformat.write(_notebook(tags), tmp / "book" / "lemmas.ipynb")
-    (tmp / "book" / "verification_status.md").write_text(
-        "# Status\n\n```{verification-status}\n```\n"
-    )
+    nbformat.write(_notebook("# Claims\n" + markdown, cells, source), tmp / "book" / "claims.ipynb")
+    (tmp / "book" / "status.md").write_text("# Status\n\n```{verification-status}\n```\n")
+    (tmp / "book" / "proves.md").write_text("# Proves\n\n```{claims-by-chapter}\n```\n")
     return tmp
 
 
-def _build(src: Path) -> tuple[str, str]:
-    """Build ``src``; return (warnings, html of the lemmas page)."""
+def _build(src: Path, builder: str = "html") -> str:
+    """Build ``src`` into ``src/_build/<builder>``; return the warnings."""
     warnings = io.StringIO()
-    app = Sphinx(
-        str(src),
-        str(src),
-        str(src / "_build" / "html"),
-        str(src / "_build" / "doctrees"),
-        "html",
-        status=None,
-        warning=warnings,
-        freshenv=True,
+    out, doctrees = src / "_build" / builder, src / "_build" / "doctrees"
+    with docutils_namespace():  # node classes registered by one build do not leak into the next
+        app = Sphinx(src, src, out, doctrees, builder, status=None, warning=warnings, freshenv=True)
+        app.build()
+    return warnings.getvalue()
+
+
+def _page(src: Path, name: str) -> str:
+    return (src / "_build" / "html" / "book" / f"{name}.html").read_text()
+
+
+def _badges(src: Path) -> dict[str, str]:
+    """Claim label -> badge text on the claims' page, from the anchors the badges link to."""
+    pattern = (
+        r'href="status\.html#claim-([\w-]+)"[^>]*><span class="verification-badge[^>]*>([^<]+)<'
     )
-    app.build()
-    return warnings.getvalue(), (src / "_build" / "html" / "book" / "lemmas.html").read_text()
+    return dict(re.findall(pattern, _page(src, "claims")))
 
 
-def _badges(page: str) -> dict[str, str]:
-    """Claim label -> badge text, from the anchors the badges link to."""
+def _graph(src: Path) -> dict[str, tuple[str, str, str]]:
+    """Claim label -> (text, link, link target) of its node in the dependency graph (SVG)."""
+    (svg,) = (src / "_build" / "html" / "_images").glob("graphviz-*.svg")
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    xlink = "{http://www.w3.org/1999/xlink}href"
     return {
-        m.group(1): m.group(2)
-        for m in re.finditer(
-            r'verification_status\.html#claim-([\w-]+)"[^>]*>\s*<span[^>]*>([^<]+)<', page
+        g.findtext("svg:title", namespaces=ns): (
+            "".join(g.find(".//svg:a", ns).itertext()).strip(),  # type: ignore[union-attr]
+            g.find(".//svg:a", ns).get(xlink),  # type: ignore[union-attr]
+            g.find(".//svg:a", ns).get("target"),  # type: ignore[union-attr]
         )
+        for g in ET.parse(svg).iterfind(".//svg:g[@class='node']", ns)
     }
 
 
-def _report(src: Path, outcomes: list[str]) -> None:
+def _report(src: Path, outcomes: list[str], cells: list[list[str]] = CELLS) -> None:
     checks = [
-        {
-            "labels": [t.split(":", 1)[1] for t in tags],
-            "source": "notebook",
-            "notebook": "book/lemmas.ipynb",
-            "cell_id": f"cell{i}",
-            "kind": "numerical check",
-            "id": f"book/lemmas.ipynb::Cell {i}",
-            "outcome": outcome,
-        }
-        for i, (tags, outcome) in enumerate(zip(GOOD_TAGS, outcomes, strict=True))
+        record.Check(
+            f"book/claims.ipynb::Cell {i}",
+            tuple(labels),
+            outcome,
+            True,
+            "book/claims.ipynb",
+            f"cell{i}",
+        )
+        for i, (labels, outcome) in enumerate(zip(cells, outcomes, strict=True))
     ]
-    write_report(src, "notebooks", checks)
+    record.write(src, "notebooks", checks)
 
 
 def test_without_a_test_run_every_badge_says_not_run(tmp_path: Path) -> None:
-    warnings, page = _build(_project(tmp_path, GOOD_TAGS))
-    assert "verification" not in warnings
-    assert _badges(page) == {"lem-a": "○ not run", "lem-b": "○ not run", "eq-x": "○ not run"}
+    src = _book(tmp_path)
+    assert _build(src) == ""
+    assert set(_badges(src)) == {"lem-a", "lem-b", "thm-c", "eq-x"}
+    assert set(_badges(src).values()) == {"○ not run · proved"}
 
 
-def test_a_passing_run_verifies_every_claim(tmp_path: Path) -> None:
-    src = _project(tmp_path, GOOD_TAGS)
-    _report(src, ["passed", "passed", "passed"])
-    _, page = _build(src)
-    assert _badges(page) == {"lem-a": "✓ verified", "lem-b": "✓ verified", "eq-x": "✓ verified"}
-    status = (src / "_build" / "html" / "book" / "verification_status.html").read_text()
-    assert "3 claims:</strong> 3 verified, 0 failed, 0 not run." in status
-    assert (src / "_build" / "html" / "_images" / "verification-graph.png").stat().st_size > 0
+def test_a_passing_run_verifies_every_claim_and_draws_the_graph(tmp_path: Path) -> None:
+    src = _book(tmp_path)
+    _report(src, ["passed"] * 3)
+    assert _build(src) == ""
+    assert set(_badges(src).values()) == {"✓ verified · proved"}
+    status = _page(src, "status")
+    assert (
+        "4 claims:</strong> 4 verified; 0 depends on an unverified claim; 0 failed; 0 not run."
+        in status
+    )
+    # every node links to its claim (relative to the image's folder) and opens in the whole page;
+    # eq-x, an equation no claim cites, is not drawn
+    assert _graph(src) == {
+        "lem-a": ("✓ Lem. 1.1", "../book/claims.html#lem-a", "_top"),
+        "lem-b": ("✓ Lem. 1.2", "../book/claims.html#lem-b", "_top"),
+        "thm-c": ("✓ Thm. 1.1", "../book/claims.html#thm-c", "_top"),
+    }
+
+
+def test_a_failed_base_claim_makes_every_claim_citing_it_depend_on_a_failure(
+    tmp_path: Path,
+) -> None:
+    # issue 9: a planted failure of one base claim shows ✗ on it, and "depends on" on every
+    # claim that cites it, directly (lem-b) or through another (thm-c, by way of its proof).
+    src = _book(tmp_path)
+    _report(src, ["failed", "passed", "passed"])
+    _build(src)
+    assert _badges(src) == {
+        "lem-a": "✗ failed · proved",
+        "lem-b": "◐ verified, but depends on ✗ Lemma 1.1 · proved",
+        "thm-c": "◐ verified, but depends on ✗ Lemma 1.1 · proved",
+        "eq-x": "✓ verified · proved",
+    }
+    status = _page(src, "status")
+    assert "4 claims:</strong> 1 verified; 2 depends on an unverified claim; 1 failed;" in status
+    assert [text for text, _, _ in _graph(src).values()] == [
+        "✗ Lem. 1.1",
+        "◐ Lem. 1.2",
+        "◐ Thm. 1.1",
+    ]
+
+
+def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
+    src = _book(tmp_path)
+    _report(src, ["failed", "passed", "passed"])
+    _build(src, "latex")
+    (tex,) = (src / "_build" / "latex").glob("*.tex")
+    badges = re.findall(r"\\textit\{\[(.*?)\]\}", tex.read_text())
+    assert badges[:2] == [
+        "failed; proved",
+        "verified, but depends on Lemma 1.1, which failed; proved",
+    ]
 
 
 def test_one_failed_check_fails_exactly_the_claims_it_verifies(tmp_path: Path) -> None:
-    src = _project(tmp_path, GOOD_TAGS)
+    src = _book(tmp_path)
     _report(src, ["passed", "failed", "passed"])  # cell 1 verifies lem-b and eq-x
-    _, page = _build(src)
-    assert _badges(page) == {"lem-a": "✓ verified", "lem-b": "✗ failed", "eq-x": "✗ failed"}
+    _build(src)
+    assert _badges(src) == {
+        "lem-a": "✓ verified · proved",
+        "lem-b": "✗ failed · proved",
+        "thm-c": "◐ verified, but depends on ✗ Lemma 1.2 · proved",
+        "eq-x": "✗ failed · proved",
+    }
 
 
 def test_a_report_of_other_sources_counts_as_not_run(tmp_path: Path) -> None:
-    src = _project(tmp_path, GOOD_TAGS)
-    _report(src, ["passed", "passed", "passed"])
-    nb = nbformat.read(src / "book" / "lemmas.ipynb", as_version=4)
-    nb.cells[1].source = "print('changed since the test run')"
-    nbformat.write(nb, src / "book" / "lemmas.ipynb")
-    _, page = _build(src)
-    assert set(_badges(page).values()) == {"○ not run"}
+    src = _book(tmp_path)
+    _report(src, ["passed"] * 3)
+    nb = nbformat.read(src / "book" / "claims.ipynb", as_version=4)
+    nb.cells[1].source += "\n# changed since the test run"
+    nbformat.write(nb, src / "book" / "claims.ipynb")
+    _build(src)
+    assert set(_badges(src).values()) == {"○ not run · proved"}
+    assert "1 report(s) of other sources were ignored" in _page(src, "status")
+
+
+def test_a_cycle_of_citations_ends(tmp_path: Path) -> None:
+    cyclic = CLAIMS.replace("One.", "One, by {prf:ref}`thm-c`.")
+    src = _book(tmp_path, cyclic)
+    _report(src, ["passed"] * 3)
+    _build(src)
+    assert set(_badges(src).values()) == {"✓ verified · proved"}
+
+
+def test_the_status_row_lists_checks_and_links_both_ways(tmp_path: Path) -> None:
+    src = _book(tmp_path)
+    _report(src, ["passed", "failed", "passed"])
+    _build(src)
+    row = re.search(r'<tr class="row-\w+" id="claim-lem-b">.*?</tr>', _page(src, "status"), re.S)
+    assert row is not None
+    text = re.sub(r"<[^>]+>", "", row.group(0))
+    assert "✗ exact check, cell 2 of 1. Claims: failed in the notebooks run" in text
+    assert 'href="claims.html#lem-a">Lemma 1.1</a>' in row.group(0)  # depends on
+    assert 'href="claims.html#thm-c">Theorem 1.1</a>' in row.group(0)  # used by
+    assert text.index("Depends on") < text.index("Lemma 1.1") < text.index("Used by")
+
+
+def test_the_closing_page_lists_every_claim_by_chapter(tmp_path: Path) -> None:
+    src = _book(tmp_path)
+    _report(src, ["passed"] * 3)
+    _build(src)
+    page = _page(src, "proves")
+    assert '<span class="caption-text">1. Claims</span>' in page  # a table per chapter
+    for name in ("Lemma 1.1", "Lemma 1.2", "Theorem 1.1", "Eq. (1.1)"):
+        assert f">{name}</a>" in page
+    assert page.count("✓ verified · proved") == 4
 
 
 def test_a_claim_without_a_check_is_a_build_warning(tmp_path: Path) -> None:
-    warnings, _ = _build(_project(tmp_path, [["verifies:lem-a"], ["verifies:eq-x"]]))
+    warnings = _build(_book(tmp_path, cells=[["lem-a"], ["eq-x"], ["thm-c"]]))
     assert "the lemma 'lem-b' has no check" in warnings
 
 
-def test_a_tag_naming_no_claim_is_a_build_warning(tmp_path: Path) -> None:
-    warnings, _ = _build(_project(tmp_path, [*GOOD_TAGS, ["verifies:lem-typo"]]))
-    assert "tagged 'verifies:lem-typo', but no theorem, lemma" in warnings
+def test_a_check_naming_no_claim_is_a_build_warning(tmp_path: Path) -> None:
+    src = _book(tmp_path, cells=[*CELLS, ["lem-typo"]])
+    record.write(
+        src, "unit", [record.Check("tests/test_x.py::test_x", ("lem-oops",), "passed", False)]
+    )
+    warnings = _build(src)
+    assert (
+        "cell 4 of book/claims.ipynb verifies 'lem-typo', but no claim has that label" in warnings
+    )
+    assert "unit test tests/test_x.py::test_x verifies 'lem-oops', but no claim" in warnings
 
 
-@pytest.mark.parametrize("outcome", ["passed", "failed"])
-def test_the_status_page_lists_each_check_with_its_outcome(tmp_path: Path, outcome: str) -> None:
-    src = _project(tmp_path, GOOD_TAGS)
-    _report(src, ["passed", outcome, "passed"])
-    _build(src)
-    status = (src / "_build" / "html" / "book" / "verification_status.html").read_text()
-    row = re.search(r'<tr id="claim-lem-b".*?</tr>', status, re.S)
-    assert row is not None
-    assert f"cell 2</a> of Lemmas: {outcome} in the" in row.group(0)
+CLASSED = """
+:::{prf:observation} Runs
+:label: obs-runs
+:class: experiment
+Sixty runs.
+:::
+
+:::{prf:remark} Data
+:label: rem-data
+:class: checked-numerically
+Within 1e-10.
+:::
+
+:::{prf:theorem} Known
+:label: thm-known
+:class: cited
+A result of {cite:p}`knuth`.
+:::
+
+:::{prf:theorem} Bad
+:label: thm-bad
+:class: experiment
+Evidence called a theorem.
+:::
+
+:::{prf:lemma} Uncited
+:label: lem-uncited
+:class: cited
+A result of someone.
+:::
+
+:::{prf:lemma} Unproved
+:label: lem-unproved
+Numbers only.
+:::
+
+```{math}
+:label: eq-data
+:class: checked-numerically
+y = 2
+```
+"""
+
+
+def test_claim_classes_are_shown_and_their_rules_enforced(tmp_path: Path) -> None:
+    labels = [
+        "obs-runs",
+        "rem-data",
+        "thm-known",
+        "thm-bad",
+        "lem-uncited",
+        "lem-unproved",
+        "eq-data",
+    ]
+    src = _book(tmp_path, CLASSED, [[x] for x in labels], source="print(1)")
+    warnings = _build(src)
+    problems = sorted(re.findall(r"the \w+ '([\w-]+)' is (\w+)", warnings))
+    assert problems == [
+        ("lem-uncited", "cited"),
+        ("lem-unproved", "proved"),
+        ("thm-bad", "classed"),
+    ]
+    assert _badges(src) == {
+        "obs-runs": "○ not run · experiment",
+        "rem-data": "○ not run · checked numerically",
+        "thm-known": "○ not run · cited",
+        "thm-bad": "○ not run · experiment",
+        "lem-uncited": "○ not run · cited",
+        "lem-unproved": "○ not run · proved",
+        "eq-data": "○ not run · checked numerically",
+    }
+
+
+def test_a_unit_test_that_calls_assert_identity_is_an_exact_check(tmp_path: Path) -> None:
+    src = _book(tmp_path, source="print(1)")
+    assert _build(src).count("is proved, but no check calls") == 4
+    tests = [
+        record.Check("tests/test_x.py::test_x", ("lem-a", "lem-b", "thm-c", "eq-x"), "passed", True)
+    ]
+    record.write(src, "unit", tests)
+    assert "is proved, but" not in _build(src)
+
+
+def test_the_record_round_trips_and_ignores_other_schemas(tmp_path: Path) -> None:
+    checks = [
+        record.Check("t.py::test", ("lem-a",), "passed", True),
+        record.Check("b/c.ipynb::Cell 1", ("eq-x", "lem-b"), "failed", False, "b/c.ipynb", "id1"),
+    ]
+    record.write(tmp_path, "all", checks)
+    (fresh,), ignored = record.read(tmp_path)
+    assert (fresh.session, fresh.checks, fresh.schema, ignored) == (
+        "all",
+        tuple(checks),
+        record.SCHEMA_VERSION,
+        0,
+    )
+    path = tmp_path / record.REPORT_DIR / "all.json"
+    path.write_text(path.read_text().replace(f'"schema": {record.SCHEMA_VERSION}', '"schema": 1'))
+    (tmp_path / record.REPORT_DIR / "unit.json").write_text('{"cut short')
+    assert record.read(tmp_path) == ([], 2)
+
+
+pytest_plugins = ["pytester"]
+
+
+def test_the_pytest_plugin_records_outcomes_and_exactness(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_claims="""
+        import pytest
+
+        @pytest.mark.verifies("lem-a", "eq-x")
+        def test_passes():
+            assert True  # assert_identity( makes this module's checks exact
+
+        @pytest.mark.verifies("lem-b")
+        def test_fails():
+            assert False
+
+        def test_names_no_claim():
+            pass
+        """
+    )
+    pytester.makeini("[pytest]\nmarkers = verifies(*labels): claims\n")
+    pytester.runpytest("-p", "verification.pytest_plugin").assert_outcomes(passed=2, failed=1)
+    (report,), _ = record.read(pytester.path)
+    assert report.session == "unit"
+    assert {(c.labels, c.outcome, c.exact) for c in report.checks} == {
+        (("lem-a", "eq-x"), "passed", True),
+        (("lem-b",), "failed", True),
+    }
+
+
+def test_an_exact_check_calls_assert_identity_or_assert_rank_by_any_name() -> None:
+    assert record.is_exact("print(symbolic.assert_rank(M, 2, 'rank'))")
+    assert record.is_exact("prove(a, b, 'x')", context="prove = symbolic.assert_identity\n")
+    assert not record.is_exact("np.testing.assert_allclose(a, b)")
+    assert not record.is_exact("prove(a, b)", context="prove = print\n")
+    assert not record.is_exact("symbolic.assert_identity  # mentioned, not called")

@@ -1,8 +1,9 @@
-"""Verification badges and the status page, as a reader sees them (issue: verification status).
+"""Verification badges, the status page and the closing page, as a reader sees them.
 
-Every labelled claim on a chapter page — each numbered proof box but the proofs themselves, and
-each labelled equation — carries a badge whose status is written out in words, and the badge
-links to the claim's row on the status page, whose status is the same.
+Every labelled claim on a chapter page (each numbered proof box but the proofs themselves, and
+each labelled equation) carries a badge whose status and class are written out in words; the
+badge links to the claim's row on the status page, which shows the same badge. The graph on the
+status page is an SVG whose every node links to a claim; the closing page lists every claim.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ import pytest
 from browsing import IN_CI, NO_CHAPTER, NO_SITE, Visit, open_page
 
 STATUS_PAGE = "book/verification_status.html"
-#: The status is in the text, symbol and word; colour only repeats it.
-BADGE_TEXT = re.compile(r"^(✓ verified|✗ failed|○ not run)$")
+CLOSING_PAGE = "book/what_this_book_proves.html"
+#: The status is in the text, symbol and words (colour only repeats it), then the claim's class.
+NUMBER = r"(\w+ \d+(\.\d+)*|Eq\. \(\d+(\.\d+)*\))"  # Lemma 3.1, Eq. (2.4)
+BADGE_TEXT = re.compile(
+    rf"^(✓ verified|✗ failed|○ not run|◐ verified, but depends on [✗○] {NUMBER})"
+    r" · (proved|checked numerically|experiment|cited)$"
+)
 
 CLAIMS_JS = r"""
 () => {
@@ -26,14 +32,14 @@ CLAIMS_JS = r"""
     if (box.id === "proof" || !box.classList.contains("admonition")) continue;
     const badge = box.querySelector(".verification-badge");
     claims.push({id: box.id, badge: badge ? badge.innerText.trim() : null,
-                 href: badge ? badge.getAttribute("href") : null});
+                 href: badge ? badge.closest("a").getAttribute("href") : null});
   }
   for (const eq of document.querySelectorAll("div.math[id^='equation-']")) {
     const next = eq.nextElementSibling;
     const badge = next && next.classList.contains("verification-badge-line")
       ? next.querySelector(".verification-badge") : null;
     claims.push({id: eq.id.slice("equation-".length), badge: badge ? badge.innerText.trim() : null,
-                 href: badge ? badge.getAttribute("href") : null});
+                 href: badge ? badge.closest("a").getAttribute("href") : null});
   }
   return claims;
 }
@@ -42,6 +48,20 @@ CLAIMS_JS = r"""
 ROWS_JS = r"""
 () => Object.fromEntries([...document.querySelectorAll("table.verification-table tr[id^='claim-']")]
   .map(r => [r.id.slice("claim-".length), r.querySelector(".verification-badge").innerText.trim()]))
+"""
+
+#: The graph's nodes: each one's text and the claim its link opens (resolved against the SVG).
+GRAPH_JS = r"""
+async () => {
+  const object = document.querySelector("figure.verification-graph object");
+  if (!object) return null;
+  if (!object.contentDocument) await new Promise(done => object.addEventListener("load", done));
+  const svg = object.contentDocument;
+  return [...svg.querySelectorAll("g.node a")].map(a => ({
+    text: a.textContent.trim(),
+    href: new URL(a.href.baseVal, object.data).href,
+    target: a.getAttribute("target")}));
+}
 """
 
 
@@ -98,31 +118,54 @@ def test_status_page_lists_every_claim_once(
     assert len(set(on_chapters)) == len(on_chapters)
 
 
-def test_status_page_shows_totals_runs_and_the_graph(
+def test_status_page_shows_totals_and_a_graph_whose_nodes_link_to_claims(
     site: Path, browser: Any, base_url: str, status_rows: dict[str, str]
 ) -> None:
-    info = _evaluate(
+    totals = _evaluate(
         browser,
         base_url,
         STATUS_PAGE,
-        """() => ({totals: document.querySelector(".verification-totals").innerText,
-                   graph: [...document.querySelectorAll("figure.verification-graph img")]
-                          .map(i => ({w: i.naturalWidth, alt: i.alt}))})""",
+        "() => document.querySelector('.verification-totals').innerText",
     )
-    counts = {s: list(status_rows.values()).count(s) for s in set(status_rows.values())}
-    expected = (
-        f"{len(status_rows)} claims: {counts.get('✓ verified', 0)} verified, "
-        f"{counts.get('✗ failed', 0)} failed, {counts.get('○ not run', 0)} not run."
+    counts = {symbol: 0 for symbol in "✓◐✗○"}
+    for badge in status_rows.values():
+        counts[badge[0]] += 1
+    assert totals == (
+        f"{len(status_rows)} claims: {counts['✓']} verified; {counts['◐']} depends on an "
+        f"unverified claim; {counts['✗']} failed; {counts['○']} not run."
     )
-    assert info["totals"] == expected
-    assert len(info["graph"]) == 1
-    assert info["graph"][0]["w"] > 0
-    assert "Dependency graph" in info["graph"][0]["alt"]
+    nodes = _evaluate(browser, base_url, STATUS_PAGE, GRAPH_JS)
+    assert nodes, "the status page has no dependency graph"
+    problems = []
+    for node in nodes:
+        target = urlsplit(node["href"])
+        label = target.fragment.removeprefix("equation-")
+        if label not in status_rows or not (site / target.path.lstrip("/")).is_file():
+            problems.append(f"{node['text']!r} links to {node['href']}")
+        elif node["text"][0] != status_rows[label][0] or node["target"] != "_top":
+            problems.append(f"{node['text']!r}: status {status_rows[label]!r}, {node['target']}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_closing_page_lists_every_claim_with_its_badge(
+    site: Path, browser: Any, base_url: str, status_rows: dict[str, str]
+) -> None:
+    assert (site / CLOSING_PAGE).exists(), f"{CLOSING_PAGE} is missing from the build"
+    listed = _evaluate(
+        browser,
+        base_url,
+        CLOSING_PAGE,
+        """() => [...document.querySelectorAll("table.verification-table tbody tr")].map(r => ({
+              claim: r.querySelector("code").innerText,
+              badge: r.querySelector(".verification-badge").innerText.trim()}))""",
+    )
+    assert {x["claim"]: x["badge"] for x in listed} == status_rows
+    assert len(listed) == len(status_rows)
 
 
 @pytest.mark.skipif(not IN_CI, reason="outside CI the site may be built without a test run")
 def test_in_ci_every_claim_is_verified(status_rows: dict[str, str]) -> None:
     # CI runs `make test`: unit tests and notebooks, then the book. If a badge still says
     # "not run", the reports did not reach the build; if "failed", a check failed.
-    not_verified = {k: v for k, v in status_rows.items() if v != "✓ verified"}
+    not_verified = {k: v for k, v in status_rows.items() if not v.startswith("✓ verified")}
     assert not_verified == {}

@@ -1,0 +1,284 @@
+"""What the reader sees: a badge on every claim, the status page and the closing page.
+
+Docutils nodes, made when a page is resolved: the badge (a node with an HTML and a LaTeX visitor),
+tables, and the dependency graph (``sphinx.ext.graphviz``, SVG: a cluster per chapter, a colour
+and a symbol per status, each node a link to its claim).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.ext.graphviz import graphviz, latex_visit_graphviz, render_dot_html
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.texescape import escape
+from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
+
+from verification.claims import BOXES, Claim, ClaimsDomain, Verdicts, warn
+from verification.record import Status
+
+#: Fill and ink of each status in the graph; verification.css gives the badges the same.
+COLOURS = {
+    Status.VERIFIED: ("#dafbe1", "#116329"),
+    Status.DEPENDS: ("#fff8c5", "#7d4e00"),
+    Status.FAILED: ("#ffebe9", "#a40e26"),
+    Status.NOT_RUN: ("#eaeef2", "#424a53"),
+}
+SHORT = dict(theorem="Thm.", lemma="Lem.", proposition="Prop.", definition="Def.", remark="Rem.")
+SHORT |= dict(corollary="Cor.", observation="Obs.", example="Ex.")
+GRAPH = """digraph claims {
+graph [rankdir=LR, fontname="DejaVu Sans", fontsize=11, ranksep=0.3, nodesep=0.1];
+node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=10, height=0.2];
+edge [color="#57606a", arrowsize=0.5];
+"""
+
+
+class badge(nodes.inline):  # noqa: N801 (docutils names nodes in lower case)
+    """A claim's status and class in words, ``✓ verified · proved``; ``words``: in ASCII."""
+
+
+class claim_list(nodes.General, nodes.Element):  # noqa: N801
+    """Where a generated list goes, filled in when the page is resolved."""
+
+
+class claim_graph(graphviz):  # noqa: N801
+    """The dependency graph: sphinx.ext.graphviz's SVG ``<object>``, named for screen readers."""
+
+
+def html_graph(self: HTML5Translator, node: claim_graph) -> None:
+    """Graphviz's HTML, with what axe asks for: a name for the ``<object>`` (object-alt), and
+    keyboard focus for its box, which scrolls when the graph is wider than the page."""
+    start = len(self.body)
+    try:
+        render_dot_html(self, node, node["code"], node["options"])
+    finally:
+        for old, new in (
+            ("<object ", f'<object aria-label="{self.attval(node["alt"])}" '),
+            ('<div class="graphviz">', '<div class="graphviz" tabindex="0">'),
+        ):
+            self.body[start:] = [s.replace(old, new, 1) for s in self.body[start:]]
+
+
+def latex_badge(self: LaTeXTranslator, node: badge) -> None:
+    self.body.append(r"\textit{[" + escape(node["words"], self.config.latex_engine) + "]}")
+    raise nodes.SkipNode
+
+
+class ClaimList(SphinxDirective):
+    """``{verification-status}`` (runs, totals, checks, graph) or ``{claims-by-chapter}``."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.get_domain("verification").data["pages"][self.env.docname] = self.name
+        return [claim_list(directive=self.name)]
+
+
+def para(*children: str | nodes.Node, **attributes: Any) -> nodes.paragraph:
+    texts = (nodes.Text(c) if isinstance(c, str) else c for c in children)
+    return nodes.paragraph("", "", *texts, **attributes)
+
+
+def row(*cells: list[nodes.Node], **attributes: Any) -> nodes.row:
+    return nodes.row("", *(nodes.entry("", *cell) for cell in cells), **attributes)
+
+
+def table(title: str, header: list[str], rows: list[nodes.row]) -> nodes.table:
+    group = nodes.tgroup("", *(nodes.colspec(colwidth=1) for _ in header), cols=len(header))
+    group += [nodes.thead("", row(*([para(h)] for h in header))), nodes.tbody("", *rows)]
+    ids = [nodes.make_id(f"table {title}")]  # a numbered (numfig) table needs one
+    return nodes.table("", nodes.title(text=title), group, classes=["verification-table"], ids=ids)
+
+
+class Page:
+    """The nodes of one page."""
+
+    def __init__(self, app: Sphinx, docname: str) -> None:
+        self.app, self.env, self.docname = app, app.env, docname
+        self.v: Verdicts = app.env.get_domain("verification").verdicts  # type: ignore[attr-defined]
+
+    def name(self, c: Claim, short: bool = False) -> str:
+        """``Lemma 3.1`` or ``Eq. (2.6)``; ``Lem. 3.1`` if short."""
+        counter = (
+            "displaymath" if c.kind == "equation" else self.env.proof_list[c.label]["countertype"]
+        )
+        numbers = self.env.toc_fignumbers.get(c.docname, {}).get(counter, {}).get(c.anchor, ())
+        number = ".".join(map(str, numbers))
+        kind = SHORT.get(c.kind, c.kind.title()) if short else c.kind.title()
+        return f"Eq. ({number})" if c.kind == "equation" else f"{kind} {number}"
+
+    def link(self, text: str | nodes.Node, docname: str, anchor: str, **kw: Any) -> nodes.reference:
+        uri = self.app.builder.get_relative_uri(self.docname, docname) + "#" + anchor
+        child = nodes.Text(text) if isinstance(text, str) else text
+        return nodes.reference("", "", child, internal=True, refuri=uri, **kw)
+
+    def ref(self, c: Claim) -> nodes.reference:
+        return self.link(self.name(c), c.docname, c.anchor)
+
+    def badge(self, label: str) -> badge:
+        """``✓ verified · proved``, ``◐ verified, but depends on ✗ Lemma 3.1 · proved``."""
+        (status, culprit), cls = self.v.status(label), self.v.claims[label].cls.value
+        text = words = status.words
+        if culprit:
+            root, name = self.v.status(culprit.label)[0], self.name(culprit)
+            text = f"verified, but depends on {root.symbol} {name}"
+            words = f"verified, but depends on {name}, which {root.words.replace('not', 'did not')}"
+        css = ["verification-badge", "verification-" + status.name.lower().replace("_", "-")]
+        return badge("", f"{status.symbol} {text} · {cls}", classes=css, words=f"{words}; {cls}")
+
+    def claim(self, c: Claim) -> list[nodes.Node]:
+        return [
+            para(self.ref(c), f" ({c.title})" * bool(c.title)),
+            para(nodes.literal(text=c.label)),
+        ]
+
+    def claims(self, caption: str, labels: list[str]) -> nodes.paragraph:
+        links = [self.ref(self.v.claims[x]) for x in labels]
+        return para(*([caption] if links else []), *[y for x in links for y in (", ", x)][1:])
+
+    def chapter(self, docname: str) -> str:
+        secnum = ".".join(map(str, self.env.toc_secnumbers.get(docname, {}).get("", ())))
+        return f"{secnum}. " * bool(secnum) + self.env.titles[docname].astext()
+
+    def checks(self, label: str) -> list[nodes.Node]:
+        """Each check: its kind, where it is, its outcome, and the run that recorded it."""
+        items: dict[str, nodes.list_item] = {}  # a parametrized test once per outcome
+        for check, report, cell in self.v.checks[label]:
+            kind = f"{Status.of([check.outcome]).symbol} {'exact' if check.exact else 'numerical'}"
+            if cell:
+                at = self.link(f"cell {cell.index}", cell.docname, f"cell-{cell.index}")
+                what = [f"{kind} check, ", at, f" of {self.chapter(cell.docname)}: "]
+            else:
+                test = check.id.split("::")[-1].split("[")[0]
+                what = [f"{kind} unit test ", nodes.literal(text=test), ": "]
+            what.append(check.outcome)
+            if report:
+                run = self.link(f"{report.session} run", self.docname, f"run-{report.session}")
+                what += [" in the ", run]
+            items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
+        return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
+
+    def status_page(self) -> list[nodes.Node]:
+        """The runs, the totals, a table of every claim and its checks, and the graph."""
+        runs = nodes.bullet_list()
+        for r in self.v.reports:
+            commit = nodes.literal(text=r.commit)
+            about = para(nodes.strong(text=r.session), f" tests: {r.time}, commit ", commit)
+            runs += nodes.list_item("", about, ids=[f"run-{r.session}"])
+        out = [para("Outcomes come from these test runs of the current sources:"), runs]
+        if not self.v.reports:
+            no_run = nodes.strong(text="No test run of the current sources is recorded")
+            make = [nodes.literal(text="make test"), ", then ", nodes.literal(text="make book")]
+            out = [para(no_run, ": every claim shows “not run”. Run ", *make, ".")]
+        if self.v.ignored:
+            out.append(para(f"{self.v.ignored} report(s) of other sources were ignored."))
+        counts = dict.fromkeys(Status, 0)
+        rows = []
+        for k, c in self.v.claims.items():
+            counts[self.v.status(k)[0]] += 1
+            links = [
+                self.claims("Depends on ", self.v.uses[k]),
+                self.claims("Used by ", self.v.used_by[k]),
+            ]
+            rows.append(
+                row(self.claim(c), [para(self.badge(k))], self.checks(k), links, ids=[f"claim-{k}"])
+            )
+        totals = "; ".join(f"{n} {s.words}" for s, n in counts.items())
+        total = nodes.strong(text=f"{len(self.v.claims)} claims:")
+        out.append(para(total, f" {totals}.", classes=["verification-totals"]))
+        header = ["Claim", "Status", "Checks: outcome and run", "Depends on, used by"]
+        return [*out, table("Every claim and its checks", header, rows), self.graph()]
+
+    def claims_page(self) -> list[nodes.Node]:
+        """A table per chapter: each claim, its status and class, what it depends on."""
+        chapters: dict[str, list[nodes.row]] = {}
+        for k, c in self.v.claims.items():
+            cells = self.claim(c), [para(self.badge(k))], [self.claims("", self.v.uses[k])]
+            chapters.setdefault(c.docname, []).append(row(*cells))
+        header = ["Claim", "Status · class", "Depends on"]
+        return [table(self.chapter(doc), header, rows) for doc, rows in chapters.items()]
+
+    def graph(self) -> nodes.figure:
+        """The claims that cite or are cited; an arrow from each claim to each claim citing it."""
+        v = self.v
+        shown = [
+            c for k, c in v.claims.items() if c.kind != "equation" or v.uses[k] or v.used_by[k]
+        ]
+        dot = [GRAPH]
+        for i, doc in enumerate(dict.fromkeys(c.docname for c in shown)):
+            dot.append(f'subgraph cluster_{i} {{label="{self.chapter(doc)}"; color="#d0d7de";')
+            for c in (c for c in shown if c.docname == doc):
+                status = v.status(c.label)[0]
+                fill, ink = COLOURS[status]
+                tip = f"{self.name(c)} {c.title}: {status.words}".replace('"', "'")
+                uri = self.link("", c.docname, c.anchor)["refuri"]
+                look = f'fillcolor="{fill}", color="{ink}", fontcolor="{ink}"'
+                link = f'URL="{uri}", target="_top", tooltip="{tip}"'
+                label = f"{status.symbol} {self.name(c, short=True)}"
+                dot.append(f'"{c.label}" [label="{label}", {link}, {look}];')
+            dot.append("}")
+        dot += [f'"{a}" -> "{c.label}";' for c in shown for a in v.uses[c.label]]
+        alt = (
+            f"Dependency graph of {len(shown)} claims, one box per chapter: an arrow from A to B "
+            "means that B cites A; each node shows its status as a symbol and links to its claim"
+        )
+        node = claim_graph(code="\n".join([*dot, "}"]), options={"docname": self.docname}, alt=alt)
+        legend = ", ".join(f"{s.symbol} {s.words}" for s in Status)
+        caption = (
+            "Dependencies between the claims: an arrow A → B means that B's statement or proof "
+            f"cites A; each node links to its claim. {legend}. Equations that no claim cites are "
+            "in the table only."
+        )
+        figure = nodes.figure("", node, nodes.caption(text=caption), ids=["graph"])
+        figure["classes"].append("verification-graph")
+        return figure
+
+
+def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Badges on the page's claims, anchors on its checking cells, and its generated lists."""
+    page = Page(app, docname)
+    for node in list(doctree.findall(lambda n: isinstance(n, (*BOXES, nodes.math_block)))):
+        c = page.v.claims.get(node.get("label", ""))
+        if c and c.docname == docname:
+            badge = page.badge(c.label)
+            if page.v.status_page:
+                title = f"{len(page.v.checks[c.label])} checks: see the verification status page"
+                badge = page.link(badge, page.v.status_page, f"claim-{c.label}", reftitle=title)
+            line = para(badge, classes=["verification-badge-line"])
+            if isinstance(node, nodes.math_block):
+                node.parent.insert(node.parent.index(node) + 1, line)
+            else:
+                node.children[1].insert(0, line)  # the box's body, below its title
+    cells = {x.index for x in app.env.get_domain("verification").data["cells"].get(docname, [])}
+    for cell in doctree.findall(nodes.container):
+        if cell.get("nb_element") == "cell_code" and cell["cell_index"] in cells:
+            cell["ids"].append(f"cell-{cell['cell_index']}")
+    for node in list(doctree.findall(claim_list)):
+        status = node["directive"] == "verification-status"
+        node.replace_self(page.status_page() if status else page.claims_page())
+
+
+def outdated(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Pages with claims or generated lists, on every build: the reports are no Sphinx source."""
+    data = env.get_domain("verification").data
+    docs = {*(d for d, claims in data["claims"].items() if claims), *data["pages"]}
+    return sorted(docs & env.found_docs)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("sphinx.ext.graphviz")
+    app.add_domain(ClaimsDomain)
+    html = (HTML5Translator.visit_inline, HTML5Translator.depart_inline)
+    app.add_node(badge, html=html, latex=(latex_badge, None))
+    app.add_node(claim_list)
+    app.add_node(claim_graph, html=(html_graph, None), latex=(latex_visit_graphviz, None))
+    app.add_directive("verification-status", ClaimList)
+    app.add_directive("claims-by-chapter", ClaimList)
+    app.connect("env-get-outdated", outdated)
+    app.connect("env-check-consistency", warn)
+    app.connect("doctree-resolved", resolve)
+    app.add_css_file("verification.css")
+    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
