@@ -19,7 +19,7 @@ import linearnet as ln
 from linearnet import deep
 from linearnet._core import with_ones
 from linearnet._descent import _backtrack, descend
-from linearnet.deep import _cost_change, _prediction_along
+from linearnet.deep import _evaluate, _forward, _prediction_along
 
 # --- random deep problems -----------------------------------------------------------------------
 
@@ -223,7 +223,7 @@ def test_prediction_along_a_step_is_the_polynomial(
 ) -> None:
     X0, z, W = problem
     G = deep.gradients(X0, z, W)
-    c = _prediction_along(with_ones(X0), W, G)
+    c = _prediction_along(*_forward(with_ones(X0), W), W, G)
     assert len(c) == len(W) + 1
     stepped = deep.predict(X0, [w - eta * g for w, g in zip(W, G, strict=True)])
     poly = sum(eta**k * c_k for k, c_k in enumerate(c))
@@ -241,8 +241,7 @@ def test_cost_change_is_the_difference_of_costs() -> None:
     X0, z = rng.normal(size=(6, 2)), rng.normal(size=6)
     W = deep.init_params(2, [3, 2], rng=rng, scale=0.8)
     G = deep.gradients(X0, z, W)
-    d = deep.predict(X0, W) - z
-    change = _cost_change(with_ones(X0), W, d, G)
+    _, _, change = _evaluate(with_ones(X0), z, W)
     for eta in (1e-3, 0.1, 0.7):
         stepped = [w - eta * g for w, g in zip(W, G, strict=True)]
         np.testing.assert_allclose(
@@ -318,12 +317,10 @@ def test_fixed_lr_that_is_too_large_raises_divergence_error() -> None:
 
 def test_train_stops_when_no_step_decreases_the_cost() -> None:
     # A cost change that is never negative: the first backtracking fails, the run stops.
-    def gradients(W: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
-        return np.ones(2), [np.ones(3)]
+    def evaluate(W: list[np.ndarray]) -> tuple[np.ndarray, list[np.ndarray], object]:
+        return np.ones(2), [np.ones(3)], lambda eta: 1.0
 
-    run = descend(
-        gradients, lambda W, d, G: lambda eta: 1.0, [np.zeros(3)], lr=None, max_steps=9, tol=1e-8
-    )
+    run = descend(evaluate, [np.zeros(3)], lr=None, max_steps=9, tol=1e-8)  # type: ignore[arg-type]
     assert run.steps == 0
     assert not run.converged
     assert _backtrack(lambda eta: float("nan"), 1.0, 1.0) is None

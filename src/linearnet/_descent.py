@@ -1,7 +1,8 @@
 r"""Gradient descent on any list of weight arrays: the loop shared by the deeper models.
 
 :func:`linearnet.deep.train` and :func:`linearnet.activation.train` differ only in how they
-compute the residual, the gradient, and the change of the cost along a step; this module holds
+compute the residual, the gradient, and the change of the cost along a step (``evaluate``); this
+module holds
 the rest: Armijo backtracking (as :func:`linearnet.train`: try the last step times 1.5, halve it
 until :math:`C` falls by at least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2`), the fixed-step
 mode with its divergence test, and the stopping rule.
@@ -18,10 +19,11 @@ from linearnet._core import FloatArray
 from linearnet._validation import check_positive_float, check_positive_int
 from linearnet.training import _ARMIJO, _GROW, DIVERGENCE_FACTOR, DivergenceError
 
-#: ``gradients(weights) -> (d, grads)``: the residual and one gradient array per weight array.
-Gradients = Callable[[list[FloatArray]], tuple[FloatArray, list[FloatArray]]]
-#: ``cost_change(weights, d, grads) -> f`` with ``f(eta) = C(weights - eta grads) - C(weights)``.
-CostChange = Callable[[list[FloatArray], FloatArray, list[FloatArray]], Callable[[float], float]]
+#: ``evaluate(weights) -> (d, grads, change)``: the residual, one gradient array per weight
+#: array, and ``change(eta) = C(weights - eta grads) - C(weights)``.
+Evaluate = Callable[
+    [list[FloatArray]], tuple[FloatArray, list[FloatArray], Callable[[float], float]]
+]
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,7 @@ def check_settings(lr: float | None, max_steps: int, tol: float) -> tuple[float 
 
 
 def descend(
-    gradients: Gradients,
-    cost_change: CostChange,
+    evaluate: Evaluate,
     weights: Sequence[FloatArray],
     *,
     lr: float | None,
@@ -66,7 +67,7 @@ def descend(
         times its starting value.
     """
     W = [w.copy() for w in weights]
-    d, G = gradients(W)
+    d, G, change = evaluate(W)
     costs = [0.5 * float(d @ d)]
     # No curvature bound here: the first automatic step is 1, and backtracking shortens it.
     eta = 1.0 if lr is None else lr
@@ -74,17 +75,17 @@ def descend(
     g2 = _squared_norm(G)
     while np.sqrt(g2) > tol and steps < max_steps:
         if lr is None:
-            accepted = _backtrack(cost_change(W, d, G), g2, eta)
+            accepted = _backtrack(change, g2, eta)
             if accepted is None:
                 break
             W = [w - accepted * g for w, g in zip(W, G, strict=True)]
-            d, G = gradients(W)
+            d, G, change = evaluate(W)
             eta = accepted * _GROW
         else:
             # Overflow is reported as DivergenceError below, not as NumPy's RuntimeWarning.
             with np.errstate(over="ignore", invalid="ignore"):
                 W = [w - eta * g for w, g in zip(W, G, strict=True)]
-                d, G = gradients(W)
+                d, G, change = evaluate(W)
                 C_new = 0.5 * float(d @ d)
             if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
                 raise DivergenceError(

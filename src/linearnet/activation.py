@@ -274,23 +274,20 @@ def train(
     sigma = _check_sigma(sigma)
     lr, max_steps, tol = check_settings(lr, max_steps, tol)
 
-    def gradients_of(W: list[FloatArray]) -> tuple[FloatArray, list[FloatArray]]:
+    def evaluate(
+        W: list[FloatArray],
+    ) -> tuple[FloatArray, list[FloatArray], Callable[[float], float]]:
         d, dC_du, dC_dv = _gradients(X, z_arr, W[0], W[1], sigma)
-        return d, [dC_du, dC_dv]
-
-    def cost_change(
-        W: list[FloatArray], d: FloatArray, G: list[FloatArray]
-    ) -> Callable[[float], float]:
         z_pred = d + z_arr
 
         def change(eta: float) -> float:
             # delta = change of the prediction; C_new - C = delta^T (d + delta / 2)
-            delta = _forward(X, W[0] - eta * G[0], W[1] - eta * G[1], sigma)[2] - z_pred
+            delta = _forward(X, W[0] - eta * dC_du, W[1] - eta * dC_dv, sigma)[2] - z_pred
             return float(delta @ (d + 0.5 * delta))
 
-        return change
+        return d, [dC_du, dC_dv], change
 
-    run = descend(gradients_of, cost_change, [u_arr, v_arr], lr=lr, max_steps=max_steps, tol=tol)
+    run = descend(evaluate, [u_arr, v_arr], lr=lr, max_steps=max_steps, tol=tol)
     u_k, v_k = run.weights
     return TrainResult(
         _frozen(u_k), _frozen(v_k), _frozen(run.costs), run.steps, run.converged, run.grad_norm

@@ -323,14 +323,7 @@ def train(
     X, z_arr = check_data(X0, z)
     W = _check_weights(weights, X.shape[1] - 1)
     lr, max_steps, tol = check_settings(lr, max_steps, tol)
-    run = descend(
-        lambda W_k: _gradients(X, z_arr, W_k),
-        lambda W_k, d, G: _cost_change(X, W_k, d, G),
-        W,
-        lr=lr,
-        max_steps=max_steps,
-        tol=tol,
-    )
+    run = descend(lambda W_k: _evaluate(X, z_arr, W_k), W, lr=lr, max_steps=max_steps, tol=tol)
     return DeepTrainResult(
         tuple(_frozen(w) for w in run.weights),
         _frozen(run.costs),
@@ -369,50 +362,56 @@ def _gradients(
     X: FloatArray, z: FloatArray, W: list[FloatArray]
 ) -> tuple[FloatArray, list[FloatArray]]:
     """Return ``(d, grads)``: the residual and the gradient of every layer."""
+    d, grads, _ = _evaluate(X, z, W)
+    return d, grads
+
+
+def _evaluate(
+    X: FloatArray, z: FloatArray, W: list[FloatArray]
+) -> tuple[FloatArray, list[FloatArray], Callable[[float], float]]:
+    r"""Return ``(d, grads, change)`` with ``change(eta) = C(W - eta grads) - C(W)``.
+
+    ``change`` is :math:`\delta^T (d + \delta / 2)`, :math:`\delta = \sum_{k \ge 1} \eta^k c_k`
+    the change of the prediction (:func:`_prediction_along`); its coefficients are computed at
+    the first call, from this forward pass.
+    """
     inputs, z_pred = _forward(X, W)
     d = z_pred - z
     # dC/dW_l = [1 A_(l-1)]^T d beta_l^T for l < L, and [1 A_(L-1)]^T d for the last layer
-    hidden = [np.outer(A.T @ d, b) for A, b in zip(inputs[:-1], _betas(W), strict=True)]
-    return d, [*hidden, inputs[-1].T @ d]
-
-
-def _prediction_along(X: FloatArray, W: list[FloatArray], G: list[FloatArray]) -> list[FloatArray]:
-    r"""Return :math:`c_0, \dots, c_L` with :math:`z^{pred}(W - \eta G) = \sum_k \eta^k c_k`.
-
-    Each layer is linear in its weights, so a layer's input is a polynomial in :math:`\eta`,
-    carried as its list of coefficients; a layer raises the degree by one.
-    """
-    n = X.shape[0]
-    coeffs = [X]  # [1 A_(l-1)](eta) = sum_k eta^k coeffs[k]
-    for layer, (W_l, G_l) in enumerate(zip(W, G, strict=True), start=1):
-        # ([1 A](eta)) (W_l - eta G_l): coefficient k is A_k W_l - A_(k-1) G_l
-        out = [A_k @ W_l for A_k in coeffs] + [np.zeros_like(coeffs[-1] @ G_l)]
-        for k, A_k in enumerate(coeffs):
-            out[k + 1] = out[k + 1] - A_k @ G_l
-        if layer == len(W):
-            return out
-        # the column of ones belongs to the constant coefficient only
-        coeffs = [with_ones(out[0])] + [np.column_stack([np.zeros(n), o]) for o in out[1:]]
-    raise AssertionError("unreachable: W is never empty")  # pragma: no cover
-
-
-def _cost_change(
-    X: FloatArray, W: list[FloatArray], d: FloatArray, G: list[FloatArray]
-) -> Callable[[float], float]:
-    r"""Return ``f(eta) = C(W - eta G) - C(W)``, computed as :math:`\delta^T (d + \delta / 2)`.
-
-    :math:`\delta = \sum_{k \ge 1} \eta^k c_k` is the change of the prediction.
-    """
-    c = _prediction_along(X, W, G)
+    grads = [np.outer(A.T @ d, b) for A, b in zip(inputs[:-1], _betas(W), strict=True)]
+    grads.append(inputs[-1].T @ d)
+    coeffs: list[FloatArray] = []
 
     def change(eta: float) -> float:
-        delta = c[-1]
-        for c_k in reversed(c[1:-1]):
+        if not coeffs:
+            coeffs.extend(_prediction_along(inputs, z_pred, W, grads)[1:])
+        delta = coeffs[-1]
+        for c_k in reversed(coeffs[:-1]):
             delta = delta * eta + c_k
         delta = delta * eta
         return float(delta @ (d + 0.5 * delta))
 
-    return change
+    return d, grads, change
+
+
+def _prediction_along(
+    inputs: list[FloatArray], z_pred: FloatArray, W: list[FloatArray], G: list[FloatArray]
+) -> list[FloatArray]:
+    r"""Return :math:`c_0, \dots, c_L` with :math:`z^{pred}(W - \eta G) = \sum_k \eta^k c_k`.
+
+    ``inputs`` and ``z_pred`` come from :func:`_forward` at ``W``: they are the constant
+    coefficients. Each layer is linear in its weights, so a layer's input is a polynomial in
+    :math:`\eta`, carried as its list of coefficients, and a layer raises the degree by one. Only
+    the constant coefficient holds the column of ones, so the others meet the weights without
+    their bias row.
+    """
+    higher: list[FloatArray] = []  # coefficients k >= 1 of A_(l-1)(eta), without the ones
+    for D_0, W_l, G_l in zip(inputs, W, G, strict=True):
+        # ([1 A](eta)) (W_l - eta G_l): coefficient k >= 1 is A_k W_l,1: - D_(k-1) G_l
+        times_G = [D_0 @ G_l] + [A_k @ G_l[1:] for A_k in higher]
+        higher = [A_k @ W_l[1:] - g for A_k, g in zip(higher, times_G, strict=False)]
+        higher.append(-times_G[-1])
+    return [z_pred, *higher]
 
 
 # --- validation -------------------------------------------------------------------------------
