@@ -27,12 +27,15 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)  ## Create .venv with the locked dependencies and the package.
 
+# The claims' dependency graph needs Graphviz's dot: installed with apt-get as root, else a hint.
 book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails).
+	tools/system_packages.sh dot=graphviz
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Open $(SITE)/index.html"
 
 # --keep-going: a failed check still yields a built site whose badges show what failed
-# (book/verification_status.html); make test fails at the end all the same.
+# (book/verification_status.html); make test fails at the end all the same. A pytest session
+# that collects no test exits with 5, so it fails make test too.
 test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), strict build, browser.
 	$(MAKE) --keep-going test-unit test-notebooks book test-browser
 
