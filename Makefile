@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 
-.PHONY: help setup book test test-unit test-notebooks test-browser lint execute lock serve bench clean
+.PHONY: help setup book test test-unit test-notebooks test-browser test-lab lab lint execute lock serve bench clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -36,17 +36,23 @@ book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails
 # --keep-going: a failed check still yields a built site whose badges show what failed
 # (book/verification_status.html); make test fails at the end all the same. A pytest session
 # that collects no test exits with 5, so it fails make test too.
-test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), strict build, browser.
-	$(MAKE) --keep-going test-unit test-notebooks book test-browser
+test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), strict build, browser, lab.
+	$(MAKE) --keep-going test-unit test-notebooks book test-browser test-lab
 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser \
+	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab \
 	  --cov=linearnet --cov-report=term-missing --cov-fail-under=95
 
 # Needs the built site (make book) and Debian's chromium (apt-get install chromium); skipped with
 # that message where either is missing, a failure under CI=true. Screenshots: _build/screenshots/.
 test-browser: $(STAMP)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
 	$(BIN)/python -m pytest tests/browser -p no:cacheprovider
+
+# Runs a copy of one chapter in JupyterLab in Chromium (tests/lab): every cell runs without error
+# and the theorem boxes render. Skipped without chromium, a failure under CI=true. Screenshot:
+# _build/screenshots/lab.png.
+test-lab: $(STAMP)  ## Run a chapter in JupyterLab in Chromium: no cell errors, theorem boxes rendered.
+	$(BIN)/python -m pytest tests/lab -p no:cacheprovider
 
 test-notebooks: $(STAMP)  ## Re-execute every chapter and compare with its stored outputs.
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider $(NOTEBOOKS)
@@ -59,6 +65,14 @@ serve:  ## Preview the built site on http://127.0.0.1:8000/ (PORT=... to change)
 	@test -f $(SITE)/index.html || { echo "No site in $(SITE): run make book first"; exit 1; }
 	@echo "Serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
+
+# JupyterLab of .venv: its python3 kernel is .venv's Python, where linearnet is installed, and
+# jupyterlab-myst renders the chapters' MyST. No browser is opened: Jupyter prints the URL, token
+# included. Root may run it (containers, CI machines) only with --allow-root.
+LAB_PORT ?= 8888
+lab: $(STAMP)  ## Open the chapters in JupyterLab on 127.0.0.1:8888 (prints the URL; LAB_PORT=...).
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter-lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
+	  --ServerApp.root_dir=book $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: $(STAMP)  ## ruff (lint and format check) and mypy.
 	$(BIN)/ruff check src tests tools book/_ext conftest.py
