@@ -2,7 +2,7 @@ r"""Gradient descent in exact rational arithmetic, for proofs about whole steps.
 
 Every float64 is a rational number, so a floating-point starting point can be converted exactly
 (:func:`fractions`) and a gradient step taken with no rounding at all (:func:`gradient_step`).
-The arrays are NumPy arrays of ``dtype=object`` holding :class:`fractions.Fraction`.
+The arrays are NumPy arrays of ``dtype=object`` holding ``fractions.Fraction``.
 
 Exact runs are short by nature: the gradient is cubic in the weights, so each step roughly
 triples the number of digits of the weights' denominators. A few steps take milliseconds; a few
@@ -30,18 +30,18 @@ from linearnet._validation import check_problem
 
 __all__ = ["cost", "fractions", "gradient_step", "gradients"]
 
-#: An array of ``dtype=object`` whose entries are :class:`fractions.Fraction`.
+#: An array of ``dtype=object`` whose entries are ``fractions.Fraction``.
 FractionArray = NDArray[np.object_]
 
 
 def fractions(a: ArrayLike) -> FractionArray:
-    """Return ``a`` as an array of :class:`~fractions.Fraction`, each exactly equal to its entry.
+    """Return ``a`` as an array of ``Fraction``, each exactly equal to its entry.
 
     Parameters
     ----------
     a : array_like
         Floats (converted exactly: ``0.1`` becomes ``3602879701896397/36028797018963968``),
-        integers, or rationals (``Fraction``, or any :class:`numbers.Rational`).
+        integers, or rationals (``Fraction``, or any ``numbers.Rational``).
 
     Returns
     -------
