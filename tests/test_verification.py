@@ -242,7 +242,7 @@ def test_the_status_row_lists_checks_and_links_both_ways(tmp_path: Path) -> None
     row = re.search(r'<tr class="row-\w+" id="claim-lem-b">.*?</tr>', _page(src, "status"), re.S)
     assert row is not None
     text = re.sub(r"<[^>]+>", "", row.group(0))
-    assert "✗ exact check, cell 2 of 1. Claims: failed in the notebooks run" in text
+    assert "✗ exact check, cell 2 of Claims: failed in the notebooks run" in text
     assert 'href="claims.html#lem-a">Lemma 1.1</a>' in row.group(0)  # depends on
     assert 'href="claims.html#thm-c">Theorem 1.1</a>' in row.group(0)  # used by
     assert text.index("Depends on") < text.index("Lemma 1.1") < text.index("Used by")

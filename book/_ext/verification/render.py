@@ -148,7 +148,7 @@ class Page:
             kind = f"{Status.of([check.outcome]).symbol} {'exact' if check.exact else 'numerical'}"
             if cell:
                 at = self.link(f"cell {cell.index}", cell.docname, f"cell-{cell.index}")
-                what = [f"{kind} check, ", at, f" of {self.chapter(cell.docname)}: "]
+                what = [f"{kind} check, ", at, f" of {self.env.titles[cell.docname].astext()}: "]
             else:
                 test = check.id.split("::")[-1].split("[")[0]
                 what = [f"{kind} unit test ", nodes.literal(text=test), ": "]
