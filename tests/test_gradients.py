@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
-from reference import fd_gradients, gradients_loops
+from reference import fd_gradients, gradients_loops, x
 from strategies import Problem, problems
 
 import linearnet as ln
+from linearnet import symbolic
 
 
 def test_docstring_example_by_hand() -> None:
@@ -77,14 +78,15 @@ def test_gradients_never_modify_inputs(prob: Problem) -> None:
         assert not any(np.shares_memory(out, a) for a in prob)
 
 
-@pytest.mark.verifies("lem-realise", "eq-xtd-zero")
+@pytest.mark.verifies("lem-reduction", "eq-xtd-zero")
 def test_gradients_vanish_where_the_network_is_least_squares(
     random_problem: tuple[np.ndarray, ...],
 ) -> None:
-    # Section 3 of the note: X^T d = 0 at the least-squares weights, so both gradients vanish
-    # for any network whose collapsed weights are those (here h = 1: u[1:] v_1 = w[1:]).
+    # lem-reduction (b): X^T d = 0 at the least-squares weights, so both gradients vanish for
+    # any network whose collapsed weights are those (here h = 1: u[1:] v_1 = w[1:]). The
+    # least-squares weights come from exact rational arithmetic, not from the package.
     X0, z, _, _ = random_problem
-    w = ln.least_squares(X0, z)
+    w = np.array(symbolic.exact_least_squares(X0, z), dtype=float).ravel()
     v = np.array([0.0, 2.0])
     u = np.empty((w.size, 1))
     u[0, 0] = 0.3
@@ -97,14 +99,22 @@ def test_gradients_vanish_where_the_network_is_least_squares(
     np.testing.assert_allclose(dC_dv, 0.0, rtol=0, atol=1e-12 * scale)
 
 
-@pytest.mark.verifies("prop-saddle")
-def test_hidden_gradient_is_zero_when_output_weights_vanish(
+@pytest.mark.verifies("prop-critical-v0")
+def test_gradient_where_the_output_weights_vanish(
     random_problem: tuple[np.ndarray, ...],
 ) -> None:
-    # dC/du_jk = v_k sum_i x_ij d_i: with v_1..v_h = 0 the hidden layer gets no gradient
-    # (the saddle of the note's model), whatever the residual.
+    # prop-critical-v0 (a): with v_1 = ... = v_h = 0 the prediction is the constant v_0, the
+    # hidden layer gets no gradient whatever the residual, dC/dv_0 = n (v_0 - z_bar) and
+    # dC/dv_k = (u^T r)_k with r = X^T (v_0 1 - z); at v_0 = z_bar, r is g = X^T (z_bar 1 - z).
+    # The sums are written from the note's (x_i0 = 1), not from the package.
     X0, z, u, _ = random_problem
-    v = np.array([0.5, 0.0, 0.0, 0.0])
-    dC_du, dC_dv = ln.gradients(X0, z, u, v)
-    np.testing.assert_array_equal(dC_du, 0.0)
-    assert np.abs(dC_dv).max() > 1.0
+    n, p = X0.shape
+    z_bar = sum(z) / n
+    for v0 in (0.5, z_bar):
+        v = np.array([v0, 0.0, 0.0, 0.0])
+        r = [sum(x(X0, i, j) * (v0 - z[i]) for i in range(n)) for j in range(p + 1)]
+        uTr = [sum(u[j, k] * r[j] for j in range(p + 1)) for k in range(u.shape[1])]
+        dC_du, dC_dv = ln.gradients(X0, z, u, v)
+        np.testing.assert_array_equal(dC_du, 0.0)
+        np.testing.assert_allclose(dC_dv, [n * (v0 - z_bar), *uTr], rtol=1e-12, atol=1e-12)
+    assert abs(dC_dv[0]) < 1e-12 * n * np.abs(z).max()  # v_0 = z_bar: dC/dv_0 = 0
