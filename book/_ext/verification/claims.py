@@ -149,7 +149,8 @@ class Verdicts:
         others, is verified. ``path``: the claims on the way here (a cycle ends there).
         """
         if label not in self._memo:
-            verdict = (Status.of([c.outcome for c, _, _ in self.checks[label]]), None)
+            own = Status.of([c.outcome for c, _, _ in self.checks[label]])
+            verdict: tuple[Status, Claim | None] = (own, None)
             for x in self.uses[label] if verdict[0] is Status.VERIFIED else []:
                 status, culprit = self.status(x, (*path, label)) if x not in path else verdict
                 if status is not Status.VERIFIED:
@@ -165,7 +166,8 @@ def warn(app: Sphinx, env: BuildEnvironment) -> None:
     for label in set(v.checks) - set(v.claims):
         for check, _, cell in v.checks[label]:
             what = f"cell {cell.index} of {check.notebook}" if cell else f"unit test {check.id}"
-            _warn(f"{what} verifies '{label}', but no claim has that label", cell and cell.docname)
+            where = cell.docname if cell else None
+            _warn(f"{what} verifies '{label}', but no claim has that label", where)
     for c in v.claims.values():
         checks, claim = v.checks[c.label], f"the {c.kind} '{c.label}'"
         if not any(cell for _, _, cell in checks):

@@ -17,6 +17,7 @@ from verification import record
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        where: dict[str, object]
         cell = getattr(item, "cell", None)  # a notebook cell (nbval)
         if cell is not None:
             labels = record.labels_in_tags(cell.get("metadata", {}).get("tags"))
@@ -24,7 +25,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             notebook = "\n".join(c.source for c in item.parent.nb.cells)  # type: ignore[union-attr]
             where |= {"cell_id": cell.get("id"), "exact": record.is_exact(cell.source, notebook)}
         else:  # a unit test: exact if its module calls assert_identity or assert_rank
-            labels = [str(a) for m in item.iter_markers("verifies") for a in m.args]
+            labels = tuple(str(a) for m in item.iter_markers("verifies") for a in m.args)
             where = {"exact": bool(labels) and record.is_exact(item.path.read_text())}
         if labels:
             item.user_properties += [("verifies", x) for x in labels] + list(where.items())

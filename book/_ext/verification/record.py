@@ -23,7 +23,8 @@ TAG_PREFIX = "verifies:"  # a cell tagged verifies:<label> checks the claim <lab
 #: The files each kind of session ran on: if one of them changes, the session's report is stale.
 _HERE = "book/_ext/verification/"
 _RAN_ON = ("src/**/*.py", "conftest.py", _HERE + "record.py", _HERE + "pytest_plugin.py")
-SOURCES = {"unit": (*_RAN_ON, "tests/**/*.py"), "notebooks": (*_RAN_ON, "book/*.ipynb")}
+SOURCES: dict[str, tuple[str, ...]] = {"unit": (*_RAN_ON, "tests/**/*.py")}
+SOURCES["notebooks"] = (*_RAN_ON, "book/*.ipynb")
 SOURCES["all"] = (*SOURCES["unit"], "book/*.ipynb")
 #: A name bound to an exact check, as in ``prove = symbolic.assert_identity``.
 _ALIAS = re.compile(r"^(\w+) *= *(?:symbolic\.)?assert_(?:identity|rank)$", re.MULTILINE)
