@@ -18,6 +18,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace
 from verification import record
 
+pytest_plugins = ["pytester"]  # runs the verification plugin in a pytest session of its own
+
 CONF = """
 extensions = ["myst_nb", "sphinx_proof", "sphinxcontrib.bibtex", "verification"]
 myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath"]
@@ -31,7 +33,7 @@ graphviz_output_format = "svg"
 
 BIB = "@book{knuth, author = {Knuth, Donald}, title = {TAOCP}, year = {1968}}\n"
 
-#: Lemma B cites lemma A; theorem C cites lemma B (so A only through B).
+#: Lemma B cites lemma A; the proof of theorem C cites lemma B (so C rests on A through B).
 CLAIMS = """
 :::{prf:lemma} A
 :label: lem-a
@@ -376,9 +378,6 @@ def test_the_record_round_trips_and_ignores_other_schemas(tmp_path: Path) -> Non
     path.write_text(path.read_text().replace(f'"schema": {record.SCHEMA_VERSION}', '"schema": 1'))
     (tmp_path / record.REPORT_DIR / "unit.json").write_text('{"cut short')
     assert record.read(tmp_path) == ([], 2)
-
-
-pytest_plugins = ["pytester"]
 
 
 def test_the_pytest_plugin_records_outcomes_and_exactness(pytester: pytest.Pytester) -> None:
