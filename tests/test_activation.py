@@ -59,6 +59,7 @@ def test_slope_one_is_the_linear_network_exactly(prob: Problem) -> None:
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12 * (1 + np.abs(b).max()))
 
 
+@pytest.mark.verifies("def-deep-activation")
 @pytest.mark.parametrize("alpha", [0.5, 0.0, -0.3])
 @given(prob=problems())
 def test_leaky_relu_prediction_sample_by_sample(alpha: float, prob: Problem) -> None:
@@ -71,6 +72,7 @@ def test_leaky_relu_prediction_sample_by_sample(alpha: float, prob: Problem) -> 
     )
 
 
+@pytest.mark.verifies("def-deep-activation")
 @given(problems())
 def test_tanh_prediction_sample_by_sample(prob: Problem) -> None:
     X0, _, u, v = prob

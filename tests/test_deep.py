@@ -89,6 +89,7 @@ def collapse_written_out(weights: list[np.ndarray]) -> list[Fraction]:
 # --- two layers: exactly the two-layer functions -----------------------------------------------
 
 
+@pytest.mark.verifies("def-deep-network")
 @given(problems())
 def test_two_layers_agree_exactly_with_the_two_layer_functions(prob: Problem) -> None:
     X0, z, u, v = prob
@@ -151,6 +152,7 @@ def test_one_layer_is_the_linear_model() -> None:
 # --- gradients ----------------------------------------------------------------------------------
 
 
+@pytest.mark.verifies("eq-deep-gradient")
 @given(deep_problems())
 def test_gradients_match_central_differences(
     problem: tuple[np.ndarray, np.ndarray, list[np.ndarray]],
@@ -163,6 +165,7 @@ def test_gradients_match_central_differences(
         np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-7 * scale)
 
 
+@pytest.mark.verifies("eq-deep-gradient")
 @pytest.mark.parametrize("widths", [(), (2,), (2, 1), (1, 2, 2)])
 def test_gradients_match_sympy_at_an_exact_point(widths: tuple[int, ...]) -> None:
     import sympy as sp
@@ -185,6 +188,7 @@ def test_gradients_match_sympy_at_an_exact_point(widths: tuple[int, ...]) -> Non
 # --- collapse -----------------------------------------------------------------------------------
 
 
+@pytest.mark.verifies("thm-deep-collapse", "eq-deep-collapse")
 @pytest.mark.parametrize("widths", [(), (3,), (2, 4), (3, 1, 2), (2, 2, 2, 2)])
 def test_collapse_matches_the_products_written_out_exactly(widths: tuple[int, ...]) -> None:
     rng = np.random.default_rng(sum(widths) + 1)
@@ -196,6 +200,7 @@ def test_collapse_matches_the_products_written_out_exactly(widths: tuple[int, ..
     assert [Fraction(float(e)) for e in deep.collapse(W)] == collapse_written_out(W)
 
 
+@pytest.mark.verifies("thm-deep-collapse")
 @given(deep_problems())
 def test_prediction_is_X_times_the_collapsed_weights(
     problem: tuple[np.ndarray, np.ndarray, list[np.ndarray]],
@@ -258,6 +263,7 @@ def assert_non_increasing(costs: np.ndarray) -> None:
     assert np.all(np.diff(costs) <= COST_RTOL * np.abs(costs[:-1])), np.diff(costs).max()
 
 
+@pytest.mark.verifies("rem-deep-diabetes")
 @pytest.mark.parametrize("widths", [[3], [3, 3], [3, 3, 3], [1, 1]])
 def test_train_reaches_least_squares_on_standardized_diabetes_data(
     diabetes: tuple[np.ndarray, np.ndarray], widths: list[int]
