@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from browsing import CHROMIUM, IN_CI, LAUNCH_ARGS, ROOT
 from labserver import (
     Lab,
