@@ -7,10 +7,13 @@ No checks here: the public functions validate their arguments once
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+_A = TypeVar("_A", bound=NDArray[np.generic])
 
 
 def with_ones(A: FloatArray) -> FloatArray:
@@ -36,3 +39,9 @@ def gradients(
     # dC/dv = Y^T d
     dC_dv = Y.T @ d
     return d, dC_du, dC_dv
+
+
+def frozen(a: _A) -> _A:
+    """Mark ``a`` read-only and return it (result arrays of the package are not to be written)."""
+    a.flags.writeable = False
+    return a

@@ -1,11 +1,10 @@
-r"""Gradient descent on any list of weight arrays: the loop shared by the deeper models.
+r"""Gradient descent on any list of weight arrays: the loop every ``train`` of the package shares.
 
-:func:`linearnet.deep.train` and :func:`linearnet.activation.train` differ only in how they
-compute the residual, the gradient, and the change of the cost along a step (``evaluate``); this
-module holds
-the rest: Armijo backtracking (as :func:`linearnet.train`: try the last step times 1.5, halve it
-until :math:`C` falls by at least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2`), the fixed-step
-mode with its divergence test, and the stopping rule.
+:func:`linearnet.train`, :func:`linearnet.deep.train` and :func:`linearnet.activation.train`
+differ only in how they compute the residual, the gradient, and the change of the cost along a
+step (``evaluate``); this module holds the rest: Armijo backtracking (try the last step times
+1.5, halve it until :math:`C` falls by at least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2`),
+the fixed-step mode with its divergence test, the stopping rule, and the recorded trajectory.
 """
 
 from __future__ import annotations
@@ -17,7 +16,18 @@ import numpy as np
 
 from linearnet._core import FloatArray
 from linearnet._validation import check_positive_float, check_positive_int
-from linearnet.training import _ARMIJO, _GROW, DIVERGENCE_FACTOR, DivergenceError
+
+#: A run whose cost grows by this factor over its starting value is declared divergent.
+DIVERGENCE_FACTOR = 1e6
+#: Armijo's sufficient-decrease constant for the automatic step size.
+_ARMIJO = 0.5
+#: After an accepted automatic step, the next one is tried this much longer.
+_GROW = 1.5
+
+
+class DivergenceError(RuntimeError):
+    """Gradient descent diverged: the cost became non-finite or grew without bound."""
+
 
 #: ``evaluate(weights) -> (d, grads, change)``: the residual, one gradient array per weight
 #: array, and ``change(eta) = C(weights - eta grads) - C(weights)``.
@@ -35,6 +45,7 @@ class Descent:
     steps: int
     converged: bool
     grad_norm: float
+    recorded: list[tuple[int, list[FloatArray]]]  # (step, weights): with record_every only
 
 
 def check_settings(lr: float | None, max_steps: int, tol: float) -> tuple[float | None, int, float]:
@@ -53,12 +64,17 @@ def descend(
     lr: float | None,
     max_steps: int,
     tol: float,
+    first_step: float = 1.0,
+    record_every: int | None = None,
+    hint: str = "",
 ) -> Descent:
     r"""Run gradient descent from ``weights`` (validated, not modified) until a stop.
 
     Stops with ``converged=True`` once :math:`\lVert \nabla C \rVert \le` ``tol``; otherwise after
     ``max_steps`` steps, or (automatic step) when no step decreases :math:`C` any more, which
-    happens only at the rounding level.
+    happens only at the rounding level. The first automatic step tried is ``first_step``
+    (backtracking shortens it). With ``record_every = k`` the weights at steps ``0, k, 2k, ...``
+    and at the last step are recorded. ``hint`` is added to the divergence message.
 
     Raises
     ------
@@ -69,10 +85,10 @@ def descend(
     W = [w.copy() for w in weights]
     d, G, change = evaluate(W)
     costs = [0.5 * float(d @ d)]
-    # No curvature bound here: the first automatic step is 1, and backtracking shortens it.
-    eta = 1.0 if lr is None else lr
+    eta = first_step if lr is None else lr
     steps = 0
     g2 = _squared_norm(G)
+    recorded = [(0, W)] if record_every else []
     while np.sqrt(g2) > tol and steps < max_steps:
         if lr is None:
             accepted = _backtrack(change, g2, eta)
@@ -90,14 +106,19 @@ def descend(
             if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
                 raise DivergenceError(
                     f"gradient descent diverged with lr={eta:g}: after {steps + 1} step(s) the "
-                    f"cost grew from {costs[0]:.6g} to {C_new:.6g}. Pass a smaller lr, or "
+                    f"cost grew from {costs[0]:.6g} to {C_new:.6g}.{hint} Pass a smaller lr, or "
                     f"lr=None to let train choose the step by backtracking."
                 )
         costs.append(0.5 * float(d @ d))
         steps += 1
         g2 = _squared_norm(G)
+        if record_every and steps % record_every == 0:
+            recorded.append((steps, W))
+    if recorded and recorded[-1][0] != steps:
+        recorded.append((steps, W))
     converged = bool(np.sqrt(g2) <= tol)
-    return Descent(W, np.asarray(costs, dtype=np.float64), steps, converged, float(np.sqrt(g2)))
+    costs_arr = np.asarray(costs, dtype=np.float64)
+    return Descent(W, costs_arr, steps, converged, float(np.sqrt(g2)), recorded)
 
 
 def _squared_norm(G: list[FloatArray]) -> float:

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from linearnet._core import FloatArray, with_ones
+from linearnet._core import FloatArray, frozen, with_ones
 from linearnet._descent import check_settings, descend
 from linearnet._validation import check_inputs, check_params, check_problem
-from linearnet.training import TrainResult, _frozen
+from linearnet.training import TrainResult
 
 __all__ = ["Activation", "cost", "gradients", "leaky_relu", "predict", "tanh", "train"]
 
@@ -290,7 +290,7 @@ def train(
     run = descend(evaluate, [u_arr, v_arr], lr=lr, max_steps=max_steps, tol=tol)
     u_k, v_k = run.weights
     return TrainResult(
-        _frozen(u_k), _frozen(v_k), _frozen(run.costs), run.steps, run.converged, run.grad_norm
+        frozen(u_k), frozen(v_k), frozen(run.costs), run.steps, run.converged, run.grad_norm
     )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from linearnet._core import FloatArray, with_ones
+from linearnet._core import FloatArray, frozen, with_ones
 from linearnet._descent import check_settings, descend
 from linearnet._validation import (
     as_real_array,
@@ -34,7 +34,6 @@ from linearnet._validation import (
     check_positive_float,
     check_positive_int,
 )
-from linearnet.training import _frozen
 
 __all__ = ["DeepTrainResult", "collapse", "cost", "gradients", "init_params", "predict", "train"]
 
@@ -325,8 +324,8 @@ def train(
     lr, max_steps, tol = check_settings(lr, max_steps, tol)
     run = descend(lambda W_k: _evaluate(X, z_arr, W_k), W, lr=lr, max_steps=max_steps, tol=tol)
     return DeepTrainResult(
-        tuple(_frozen(w) for w in run.weights),
-        _frozen(run.costs),
+        tuple(frozen(w) for w in run.weights),
+        frozen(run.costs),
         run.steps,
         run.converged,
         run.grad_norm,

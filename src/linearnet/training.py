@@ -7,34 +7,18 @@ Each step is :math:`u \leftarrow u - \eta\, \partial C/\partial u`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from linearnet import _core
-from linearnet._core import FloatArray
-from linearnet._validation import (
-    check_positive_float,
-    check_positive_int,
-    check_problem,
-)
+from linearnet._core import FloatArray, frozen
+from linearnet._descent import DivergenceError, check_settings, descend
+from linearnet._validation import check_positive_int, check_problem
 
 __all__ = ["DivergenceError", "TrainResult", "Trajectory", "curvature_bound", "train"]
-
-_A = TypeVar("_A", bound=NDArray[np.generic])
-
-#: A run whose cost grows by this factor over its starting value is declared divergent.
-DIVERGENCE_FACTOR = 1e6
-#: Armijo's sufficient-decrease constant for the automatic step size.
-_ARMIJO = 0.5
-#: After an accepted automatic step, the next one is tried this much longer.
-_GROW = 1.5
-
-
-class DivergenceError(RuntimeError):
-    """Gradient descent diverged: the cost became non-finite or grew without bound."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +166,7 @@ def train(
         If an argument is malformed or the shapes disagree.
     DivergenceError
         If, with a fixed ``lr``, the cost becomes non-finite or exceeds
-        ``DIVERGENCE_FACTOR`` times its starting value. The message names ``lr`` and the
+        a million times its starting value. The message names ``lr`` and the
         local step bound :math:`2/L` at the starting point.
 
     Examples
@@ -198,73 +182,58 @@ def train(
     >>> np.round(collapse(result.u, result.v), 6)
     array([ 1.,  2., -1.])
     """
-    X, z_arr, u_k, v_k = check_problem(X0, z, u, v)
-    if lr is not None:
-        lr = check_positive_float("lr", lr)
-    max_steps = check_positive_int("max_steps", max_steps)
-    tol = check_positive_float("tol", tol)
+    X, z_arr, u_arr, v_arr = check_problem(X0, z, u, v)
+    lr, max_steps, tol = check_settings(lr, max_steps, tol)
     if record_every is not None:
         record_every = check_positive_int("record_every", record_every)
+    L0 = _curvature_bound(X, z_arr, u_arr, v_arr, float(np.linalg.norm(X, 2)))
+    hint = (
+        f" At the starting point the curvature of C is at most L = {L0:.6g}, so a fixed step "
+        f"below 2/L = {2.0 / L0:.6g} is needed at least there (a local bound: the curvature "
+        f"changes along the run)."
+    )
+    shape = u_arr.shape
 
-    u_k, v_k = u_k.copy(), v_k.copy()
-    d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
-    costs = [0.5 * float(d @ d)]
-    recorded: list[tuple[int, FloatArray, FloatArray]] = []
-    L0 = _curvature_bound(X, z_arr, u_k, v_k, float(np.linalg.norm(X, 2)))
-    eta = lr if lr is not None else 1.0 / L0
-    converged = False
-    steps = 0
-    while True:
-        if record_every is not None and steps % record_every == 0:
-            recorded.append((steps, u_k, v_k))
-        g2 = float(np.sum(g_u * g_u) + g_v @ g_v)
-        if np.sqrt(g2) <= tol:
-            converged = True
-            break
-        if steps == max_steps:
-            break
-        if lr is None:
-            accepted = _armijo_step(X, d, u_k, v_k, g_u, g_v, g2, eta)
-            if accepted is None:  # no step decreases C: stalled at rounding level
-                break
-            eta = accepted
-            u_k, v_k = u_k - eta * g_u, v_k - eta * g_v
-            d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
-            eta *= _GROW
-        else:
-            # A far too large lr overflows: that is reported as DivergenceError just below, not
-            # as NumPy's RuntimeWarning (which warnings-as-errors would raise instead).
-            with np.errstate(over="ignore", invalid="ignore"):
-                u_k, v_k = u_k - eta * g_u, v_k - eta * g_v
-                d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
-                C_new = 0.5 * float(d @ d)
-            if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
-                raise DivergenceError(
-                    f"gradient descent diverged with lr={eta:g}: after {steps + 1} step(s) the "
-                    f"cost grew from {costs[0]:.6g} to {C_new:.6g}. At the starting point the "
-                    f"curvature of C is at most L = {L0:.6g}, so a fixed step below "
-                    f"2/L = {2.0 / L0:.6g} is needed at least there (a local bound: the "
-                    f"curvature changes along the run). Pass a smaller lr, or lr=None to let "
-                    f"train choose the step."
-                )
-        costs.append(0.5 * float(d @ d))
-        steps += 1
-    if record_every is not None and recorded[-1][0] != steps:
-        recorded.append((steps, u_k, v_k))
-    return _result(u_k, v_k, costs, steps, converged, g2, recorded if record_every else None)
+    def evaluate(W: list[FloatArray]) -> tuple[FloatArray, list[FloatArray], _Change]:
+        u_k, v_k = W[0].reshape(shape), W[1]
+        d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
+        return d, [g_u, g_v], _change_along(X, d, u_k, v_k, g_u, g_v)
+
+    run = descend(
+        evaluate,
+        [u_arr, v_arr],
+        lr=lr,
+        max_steps=max_steps,
+        tol=tol,
+        first_step=1.0 / L0,
+        record_every=record_every,
+        hint=hint,
+    )
+    trajectory = None
+    if record_every is not None:
+        steps_rec = np.array([k for k, _ in run.recorded], dtype=np.int64)
+        u_rec = np.array([W[0] for _, W in run.recorded])
+        v_rec = np.array([W[1] for _, W in run.recorded])
+        trajectory = Trajectory(frozen(steps_rec), frozen(u_rec), frozen(v_rec))
+    u_end, v_end = run.weights
+    return TrainResult(
+        frozen(u_end),
+        frozen(v_end),
+        frozen(run.costs),
+        run.steps,
+        run.converged,
+        run.grad_norm,
+        trajectory,
+    )
 
 
-def _armijo_step(
-    X: FloatArray,
-    d: FloatArray,
-    u: FloatArray,
-    v: FloatArray,
-    g_u: FloatArray,
-    g_v: FloatArray,
-    g2: float,
-    eta: float,
-) -> float | None:
-    r"""Halve ``eta`` until Armijo's condition holds; ``None`` if no step decreases :math:`C`.
+_Change = Callable[[float], float]
+
+
+def _change_along(
+    X: FloatArray, d: FloatArray, u: FloatArray, v: FloatArray, g_u: FloatArray, g_v: FloatArray
+) -> _Change:
+    r"""``change(eta)``: the exact change of :math:`C` along the step :math:`-\eta \nabla C`.
 
     Along the ray :math:`(u, v) - \eta (g_u, g_v)` the residual is exactly
     :math:`d - \eta a + \eta^2 b` (:math:`z^{pred}` is bilinear in :math:`u, v`), so
@@ -274,46 +243,6 @@ def _armijo_step(
     """
     a = g_v[0] + (X @ u) @ g_v[1:] + X @ (g_u @ v[1:])
     b = X @ (g_u @ g_v[1:])
-    c1, c2, c3, c4 = (
-        -float(d @ a),
-        0.5 * float(a @ a) + float(d @ b),
-        -float(a @ b),
-        0.5 * float(b @ b),
-    )
-    while eta * (c1 + eta * (c2 + eta * (c3 + eta * c4))) > -_ARMIJO * eta * g2:
-        eta *= 0.5
-        if eta <= 1e-300:
-            return None
-    return eta
-
-
-def _result(
-    u: FloatArray,
-    v: FloatArray,
-    costs: list[float],
-    steps: int,
-    converged: bool,
-    g2: float,
-    recorded: list[tuple[int, FloatArray, FloatArray]] | None,
-) -> TrainResult:
-    trajectory = None
-    if recorded is not None:
-        trajectory = Trajectory(
-            _frozen(np.array([s for s, _, _ in recorded], dtype=np.int64)),
-            _frozen(np.array([u_s for _, u_s, _ in recorded])),
-            _frozen(np.array([v_s for _, _, v_s in recorded])),
-        )
-    return TrainResult(
-        _frozen(u.copy()),
-        _frozen(v.copy()),
-        _frozen(np.asarray(costs, dtype=np.float64)),
-        steps,
-        converged,
-        float(np.sqrt(g2)),
-        trajectory,
-    )
-
-
-def _frozen(a: _A) -> _A:
-    a.flags.writeable = False
-    return a
+    c1, c2 = -float(d @ a), 0.5 * float(a @ a) + float(d @ b)
+    c3, c4 = -float(a @ b), 0.5 * float(b @ b)
+    return lambda eta: eta * (c1 + eta * (c2 + eta * (c3 + eta * c4)))
