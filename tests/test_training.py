@@ -333,3 +333,47 @@ def test_train_accepts_numpy_scalars_as_settings(note_problem: tuple[np.ndarray,
         *note_problem, lr=np.float64(1e-4), max_steps=np.int64(3), tol=np.float32(1e-6)
     )
     assert result.steps == 3
+
+
+# --- the recorded trajectory -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lr", [None, 0.01])
+@pytest.mark.parametrize("every", [1, 7])
+def test_record_every_keeps_the_iterates_of_the_run(
+    random_problem: tuple[np.ndarray, ...], lr: float | None, every: int
+) -> None:
+    # The reference for the weights after step k is an independent run stopped there.
+    X0, z, u, v = random_problem
+    run = ln.train(X0, z, u, v, lr=lr, max_steps=40, record_every=every)
+    traj = run.trajectory
+    assert traj is not None
+    expected_steps = [*range(0, run.steps + 1, every)]
+    if expected_steps[-1] != run.steps:
+        expected_steps.append(run.steps)
+    np.testing.assert_array_equal(traj.steps, expected_steps)
+    assert traj.u.shape == (len(expected_steps), *u.shape)
+    assert traj.v.shape == (len(expected_steps), *v.shape)
+    np.testing.assert_array_equal(traj.u[0], u)
+    np.testing.assert_array_equal(traj.u[-1], run.u)
+    np.testing.assert_array_equal(traj.v[-1], run.v)
+    for i, k in enumerate(traj.steps[1:], start=1):
+        partial = ln.train(X0, z, u, v, lr=lr, max_steps=int(k))
+        np.testing.assert_array_equal(traj.u[i], partial.u)
+        np.testing.assert_array_equal(traj.v[i], partial.v)
+    for a in (traj.steps, traj.u, traj.v):
+        assert not a.flags.writeable
+
+
+def test_without_record_every_there_is_no_trajectory(
+    random_problem: tuple[np.ndarray, ...],
+) -> None:
+    assert ln.train(*random_problem, max_steps=3).trajectory is None
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True])
+def test_record_every_must_be_a_positive_integer(
+    random_problem: tuple[np.ndarray, ...], bad: object
+) -> None:
+    with pytest.raises(ValueError, match=r"record_every must be a positive integer"):
+        ln.train(*random_problem, max_steps=3, record_every=bad)  # type: ignore[arg-type]

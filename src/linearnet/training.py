@@ -192,10 +192,9 @@ def train(
         f"below 2/L = {2.0 / L0:.6g} is needed at least there (a local bound: the curvature "
         f"changes along the run)."
     )
-    shape = u_arr.shape
 
     def evaluate(W: list[FloatArray]) -> tuple[FloatArray, list[FloatArray], _Change]:
-        u_k, v_k = W[0].reshape(shape), W[1]
+        u_k, v_k = W
         d, g_u, g_v = _core.gradients(X, z_arr, u_k, v_k)
         return d, [g_u, g_v], _change_along(X, d, u_k, v_k, g_u, g_v)
 
