@@ -107,6 +107,8 @@ def tanh() -> Activation:
 def predict(X0: ArrayLike, u: ArrayLike, v: ArrayLike, sigma: Activation) -> FloatArray:
     r"""Network output :math:`z^{pred} = [1\ \sigma(X u)]\, v`.
 
+    The book's :prf:ref:`def-deep-activation`.
+
     Parameters
     ----------
     X0 : array_like of shape (n, p)
@@ -225,6 +227,8 @@ def train(
     tol: float = 1e-8,
 ) -> TrainResult:
     r"""Minimise :math:`C` by gradient descent from ``(u, v)``.
+
+    Used for the book's :prf:ref:`obs-deep-curvature`.
 
     The same descent as :func:`linearnet.deep.train` (backtracking by default, or a fixed
     ``lr``). The cost is no longer a polynomial in the step, so the decrease is computed from

@@ -120,6 +120,8 @@ def init_params(
 def predict(X0: ArrayLike, weights: Sequence[ArrayLike]) -> FloatArray:
     r"""Network output :math:`z^{pred} = [1\ A_{L-1}]\, W_L`, layer after layer.
 
+    The book's :prf:ref:`def-deep-network`.
+
     Parameters
     ----------
     X0 : array_like of shape (n, p)
@@ -181,6 +183,8 @@ def cost(X0: ArrayLike, z: ArrayLike, weights: Sequence[ArrayLike]) -> float:
 def gradients(X0: ArrayLike, z: ArrayLike, weights: Sequence[ArrayLike]) -> list[FloatArray]:
     r"""Return :math:`\partial C / \partial W_l` for every layer, in the order of ``weights``.
 
+    The book's :eq:`eq-deep-gradient`.
+
     The prediction is linear in each layer's hidden values, with the same coefficients for every
     sample: :math:`\partial z_i^{pred} / \partial A_{l, ik} = \beta_{l,k}`, where
 
@@ -224,6 +228,8 @@ def gradients(X0: ArrayLike, z: ArrayLike, weights: Sequence[ArrayLike]) -> list
 
 def collapse(weights: Sequence[ArrayLike]) -> FloatArray:
     r"""Return the one-layer weights ``w`` with :math:`z^{pred} = X w`: the network is affine.
+
+    The book's :prf:ref:`thm-deep-collapse`, :eq:`eq-deep-collapse`.
 
     Collapse the last two layers into one with :func:`linearnet.collapse`'s formula
     (:math:`c \leftarrow W_l\, c_{1:} + c_0 e_0`) until one layer is left. Written out,
@@ -273,6 +279,8 @@ def train(
     tol: float = 1e-8,
 ) -> DeepTrainResult:
     r"""Minimise :math:`C` by gradient descent on all layers from ``weights``.
+
+    Used for the book's :prf:ref:`rem-deep-diabetes` and :prf:ref:`obs-deep-starts`.
 
     .. math:: W_l \leftarrow W_l - \eta\, \frac{\partial C}{\partial W_l}, \quad l = 1, \dots, L
 

@@ -183,6 +183,8 @@ def gradient_step(
 ) -> tuple[FractionArray, FractionArray]:
     r"""Take one gradient step of size :math:`\eta` in exact arithmetic.
 
+    Used for the book's :prf:ref:`prop-step-drift` and :prf:ref:`prop-stable-line`.
+
     .. math:: u' = u - \eta\, r\, v_{1:}^T, \qquad v'_0 = v_0 - \eta\, r_0, \qquad
               v'_{1:} = v_{1:} - \eta\, u^T r, \qquad r = X^T d \text{ at } (u, v).
 

@@ -24,6 +24,9 @@ def gradients(
 ) -> tuple[FloatArray, FloatArray]:
     r"""Return :math:`(\partial C/\partial u, \partial C/\partial v)` in matrix form.
 
+    Its zeros are the stationary points, :eq:`eq-stationary`, which :prf:ref:`lem-reduction`
+    reduces to :math:`X^T d = 0`.
+
     The book's :eq:`eq-grad-u` and :eq:`eq-grad-v`, proved for every shape in
     :prf:ref:`thm-gradient`.
 

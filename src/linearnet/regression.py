@@ -19,6 +19,8 @@ __all__ = ["least_squares", "normal_equations"]
 def normal_equations(X0: ArrayLike, z: ArrayLike) -> tuple[FloatArray, FloatArray]:
     r"""Return the normal equations' matrix and right-hand side, :math:`(X^T X, X^T z)`.
 
+    Row by row, the note's sums :eq:`eq-normal-sums`.
+
     The two sides of the book's :eq:`eq-normal`.
 
     For exposition and independent checks only: solving them in floating point squares the
@@ -56,6 +58,9 @@ def normal_equations(X0: ArrayLike, z: ArrayLike) -> tuple[FloatArray, FloatArra
 
 def least_squares(X0: ArrayLike, z: ArrayLike) -> FloatArray:
     r"""Weights :math:`w` minimising :math:`\lVert z - X w \rVert^2` (minimum norm if not unique).
+
+    At the returned :math:`w^*`, :math:`L(w) - L(w^*) = \tfrac12 \lVert X (w - w^*) \rVert^2`
+    for every :math:`w` (:eq:`eq-excess-cost`).
 
     The solution of the book's normal equations :eq:`eq-normal`.
 

@@ -75,6 +75,8 @@ class Trajectory:
 def curvature_bound(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> float:
     r"""Bound the Hessian norm of :math:`C` at :math:`(u, v)` from above by :math:`L`.
 
+    Checked against the Hessian along runs in the book's :prf:ref:`rem-curvature-bound`.
+
     .. math:: L = \lVert X \rVert_2^2 \lVert v_{1:} \rVert^2 + \lVert Y \rVert_2^2
               + \lVert X^T d \rVert
 
@@ -125,6 +127,9 @@ def train(
     record_every: int | None = None,
 ) -> TrainResult:
     r"""Minimise :math:`C` by gradient descent from ``(u, v)``.
+
+    Where it can stop: :prf:ref:`thm-equivalence`; from random starts (an experiment):
+    :prf:ref:`obs-random-starts`.
 
     .. math:: (u, v) \leftarrow (u, v) - \eta \left(\frac{\partial C}{\partial u},
               \frac{\partial C}{\partial v}\right)
