@@ -7,6 +7,7 @@ and a symbol per status, each node a link to its claim).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
@@ -75,6 +76,12 @@ class ClaimList(SphinxDirective):
         return [claim_list(directive=self.name)]
 
 
+def title_nodes(title: str) -> list[nodes.Node]:
+    """A box's title as its source writes it, ``$...$`` as math (else the reader sees the TeX)."""
+    parts = re.split(r"\$([^$]+)\$", title)
+    return [nodes.math(p, p) if i % 2 else nodes.Text(p) for i, p in enumerate(parts) if p]
+
+
 def para(*children: str | nodes.Node, **attributes: Any) -> nodes.paragraph:
     texts = (nodes.Text(c) if isinstance(c, str) else c for c in children)
     return nodes.paragraph("", "", *texts, **attributes)
@@ -129,7 +136,7 @@ class Page:
 
     def claim(self, c: Claim) -> list[nodes.Node]:
         return [
-            para(self.ref(c), f" ({c.title})" * bool(c.title)),
+            para(self.ref(c), *([" (", *title_nodes(c.title), ")"] if c.title else [])),
             para(nodes.literal(text=c.label)),
         ]
 
@@ -154,7 +161,9 @@ class Page:
                 what = [f"{kind} unit test ", nodes.literal(text=test), ": "]
             what.append(check.outcome)
             if report:
-                run = self.link(f"{report.session} run", self.docname, f"run-{report.session}")
+                # The runs are listed on the status page (in the PDF, self.docname is the book's).
+                at = self.v.status_page or self.docname
+                run = self.link(f"{report.session} run", at, f"run-{report.session}")
                 what += [" in the ", run]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
         return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
@@ -238,9 +247,11 @@ class Page:
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Badges on the page's claims, anchors on its checking cells, and its generated lists."""
     page = Page(app, docname)
+    # The LaTeX builder resolves the whole book as one tree, under the root document's name.
+    whole_book = app.builder.format == "latex"
     for node in list(doctree.findall(lambda n: isinstance(n, (*BOXES, nodes.math_block)))):
         c = page.v.claims.get(node.get("label", ""))
-        if c and c.docname == docname:
+        if c and (c.docname == docname or whole_book):
             badge = page.badge(c.label)
             if page.v.status_page:
                 title = f"{len(page.v.checks[c.label])} checks: see the verification status page"
