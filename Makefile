@@ -10,8 +10,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
+PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book test test-unit test-notebooks test-browser test-lab lab lint execute lock serve bench clean
+.PHONY: help setup book pdf test test-unit test-notebooks test-browser test-lab test-pdf lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -33,14 +34,37 @@ book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Open $(SITE)/index.html"
 
+# The PDF is made from the pages' sources, the configuration, the extensions, the package (the
+# API reference) and the checks' outcomes (each claim's status): OUTCOMES changes only when an
+# outcome does, so a make test with the same results as the last one does not rebuild it. The
+# status page then shows the run that last changed an outcome. A failed build leaves no PDF.
+OUTCOMES := _build/verification/outcomes.txt
+PDF_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.ipynb book/*.bib) \
+  $(wildcard book/_ext/*.py book/_ext/verification/*.py src/linearnet/*.py) $(OUTCOMES)
+# Debian's TeX Live: XeLaTeX, Sphinx's LaTeX packages (latex-extra), ZapfDingbats for hyperref
+# (fonts-recommended); DejaVu for code and the status symbols: ~40 s to install here, 80 MB.
+TEX_PACKAGES := xelatex=texlive-xetex,texlive-latex-extra,texlive-fonts-recommended,fonts-dejavu-core \
+  latexmk=latexmk
+
+pdf: $(PDF)  ## Build the whole book as one PDF, _build/latex/linearnet.pdf (XeLaTeX; strict).
+
+$(PDF): $(PDF_SOURCES) | $(STAMP)
+	tools/system_packages.sh --no-install-recommends $(TEX_PACKAGES)
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going || { rm -f $@; exit 1; }
+	touch $@  # latexmk leaves the file alone when the LaTeX is unchanged
+
+$(OUTCOMES): FORCE | $(STAMP)
+	@$(BIN)/python tools/claim_outcomes.py $@
+
 # --keep-going: a failed check still yields a built site whose badges show what failed
 # (book/verification_status.html); make test fails at the end all the same. A pytest session
 # that collects no test exits with 5, so it fails make test too.
-test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), strict build, browser, lab.
-	$(MAKE) --keep-going test-unit test-notebooks book test-browser test-lab
+# The PDF is built before the site, which offers it for download (book/_ext/pdf_edition.py).
+test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), PDF, strict build, browser, lab.
+	$(MAKE) --keep-going test-unit test-notebooks pdf book test-pdf test-browser test-lab
 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab \
+	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf \
 	  --cov=linearnet --cov-report=term-missing --cov-fail-under=95
 
 # Needs the built site (make book) and Debian's chromium (apt-get install chromium); skipped with
@@ -53,6 +77,11 @@ test-browser: $(STAMP)  ## Open every page of _build/html in Chromium: math, lin
 # _build/screenshots/lab.png.
 test-lab: $(STAMP)  ## Run a chapter in JupyterLab in Chromium: no cell errors, theorem boxes rendered.
 	$(BIN)/python -m pytest tests/lab -p no:cacheprovider
+
+# Reads the PDF's text with pdftotext (Debian's poppler-utils, installed as root, else a hint).
+test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no raw TeX, no missing glyph.
+	tools/system_packages.sh pdftotext=poppler-utils
+	$(BIN)/python -m pytest tests/pdf -p no:cacheprovider
 
 test-notebooks: $(STAMP)  ## Re-execute every chapter and compare with its stored outputs.
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider $(NOTEBOOKS)

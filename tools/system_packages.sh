@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages the book needs and pip cannot, for each command that is missing:
-#   tools/system_packages.sh COMMAND=PACKAGE[,PACKAGE...] ...
+#   tools/system_packages.sh [--no-install-recommends] COMMAND=PACKAGE[,PACKAGE...] ...
 # `dot=graphviz`: the claims' dependency graph (make book); `chromium=chromium,fonts-dejavu-core`:
-# the browser tests (.ci/run). As root it runs apt-get; otherwise it says what to run, and fails.
+# the browser tests (.ci/run); `xelatex=...` and `latexmk=latexmk`: the PDF (make pdf), without
+# the recommended ones (a Java runtime, Ruby, Tk, viewers: ~115 MB more download, unused);
+# `pdftotext=poppler-utils`: its test (make test-pdf). As root it runs apt-get; otherwise it says
+# what to run, and fails.
 set -euo pipefail
+options=""
+if [ "${1:-}" = "--no-install-recommends" ]; then
+  options=" $1"
+  shift
+fi
 missing=""
 for spec in "$@"; do
   command -v "${spec%%=*}" >/dev/null 2>&1 || missing="$missing ${spec#*=}"
@@ -11,9 +19,9 @@ done
 packages=${missing//,/ }
 [ -z "$packages" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-  echo "Missing Debian packages; install them with: sudo apt-get install$packages" >&2
+  echo "Missing Debian packages; install them with: sudo apt-get install$options$packages" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq $packages >/dev/null
+apt-get install -y -qq$options $packages >/dev/null

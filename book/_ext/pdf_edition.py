@@ -1,0 +1,188 @@
+"""Sphinx extension: the book as one PDF (``make pdf``), and the website's link to it.
+
+The PDF. Sphinx's LaTeX builder makes every section of the root document (the introduction) a
+chapter, so the introduction's four sections would be chapters 1 to 4 and "Model outline" chapter
+5, while every theorem, figure and equation keeps the website's number ("Theorem 3.1", "(2.8)").
+So, in the LaTeX of the whole book: the introduction and the back matter (the toctrees that are
+not ``numbered`` in ``_toc.yml``) are unnumbered chapters, and the numbered part starts at
+chapter 1, as on the website.
+
+The site. When the HTML build finds the PDF (``pdf_edition_file``, relative to the book's root)
+and it is not older than any page's source, it copies it into the site and offers it in every
+page's download menu, beside the ``.ipynb``; otherwise it offers no link (``make book`` alone
+builds no PDF; ``make test`` builds it before the site), so the site never links to a missing or
+stale file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.texescape import escape
+
+logger = logging.getLogger(__name__)
+
+#: LaTeX that turns chapter and section numbers off and on again. Off, figures and tables are
+#: numbered 1, 2, ... (the site numbers none there; LaTeX would prefix a stale chapter number).
+REMEMBER = (
+    r"\edef\pdfeditionsecnumdepth{\the\value{secnumdepth}}"
+    r"\let\pdfeditionthefigure\thefigure\let\pdfeditionthetable\thetable"
+)
+UNNUMBERED = (
+    r"\setcounter{secnumdepth}{-1}\setcounter{figure}{0}\setcounter{table}{0}"
+    r"\renewcommand{\thefigure}{\arabic{figure}}\renewcommand{\thetable}{\arabic{table}}"
+)
+NUMBERED = (
+    r"\setcounter{secnumdepth}{\pdfeditionsecnumdepth}"
+    r"\let\thefigure\pdfeditionthefigure\let\thetable\pdfeditionthetable"
+)
+
+
+def _latex(code: str) -> nodes.raw:
+    return nodes.raw("", code + "\n", format="latex")
+
+
+class NumberOnlyTheNote(SphinxPostTransform):
+    """In the assembled book: each part of ``_toc.yml`` (a toctree) an entry of the table of
+    contents, and only the chapters of a ``numbered`` part numbered; the introduction is not."""
+
+    default_priority = 900
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        root = self.config.root_doc
+        if self.document.get("docname") != root:
+            return
+        self.document.insert(0, _latex(REMEMBER + UNNUMBERED))
+        first_of = {sof["docname"]: sof for sof in self.document.findall(addnodes.start_of_file)}
+        for toctree in self.env.get_doctree(root).findall(addnodes.toctree):
+            files = [str(f) for f in toctree["includefiles"] if str(f) in first_of]
+            if not files:
+                continue
+            sof = first_of[files[0]]
+            latex = NUMBERED if toctree.get("numbered") else UNNUMBERED
+            if toctree.get("caption"):
+                # On the page of the part's first chapter (\chapter will not clear it again).
+                caption = escape(toctree["caption"], self.config.latex_engine)
+                latex += rf"\clearpage\phantomsection\addcontentsline{{toc}}{{part}}{{{caption}}}"
+            sof.parent.insert(sof.parent.index(sof), _latex(latex))
+
+
+#: The nodes whose ``ids`` the site links to and Sphinx's LaTeX writer does not label.
+ANCHORED = (nodes.row, nodes.list_item, nodes.container)
+
+
+def label_every_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Make the links the site has inside the book work in the PDF too.
+
+    The verification pages link to equations (``#equation-eq-cost``), to a claim's row of the
+    status table (``#claim-...``), to a checking cell (``#cell-7``) and to a test run
+    (``#run-unit``): HTML ids. The LaTeX writer labels an equation ``equation:<doc>:<label>``,
+    and rows, list items and code cells not at all, so in the PDF those links would point nowhere
+    (LaTeX: "Hyper reference ... undefined"). So a link to an equation is pointed at the
+    equation's label, and the others get a label. Connected after the verification extension's
+    handler, which makes the rows and the badges' links.
+    """
+    if app.builder.format != "latex":
+        return
+    equations: dict[str, str] = {}
+    links: list[nodes.reference] = []
+    _walk(doctree, doctree.get("docname", docname), equations, links)
+    for link in links:
+        if link.get("refuri") in equations:
+            link["refuri"] = equations[link["refuri"]]
+
+
+def _walk(node: nodes.Element, doc: str, equations: dict[str, str], links: list[Any]) -> None:
+    # Walk down, not up: Sphinx inlines each chapter's children into a start_of_file node
+    # without re-parenting them, so a node's .parent may still be its chapter's own document.
+    if isinstance(node, addnodes.start_of_file):
+        doc = node["docname"]
+    for child in list(node.children):
+        if isinstance(child, nodes.Element):
+            _walk(child, doc, equations, links)
+    if isinstance(node, nodes.reference):
+        links.append(node)
+    if isinstance(node, nodes.math_block) and node.get("label"):
+        # The LaTeX writer turns "%<doc>#<anchor>" into the label "<doc>:<anchor>".
+        target = f"%equation:{node['docname']}#{node['label']}"
+        equations |= {f"%{doc}#{i}": target for i in node["ids"]}
+    ids = list(node["ids"]) if isinstance(node, ANCHORED) else []
+    if node.get("nb_element") == "cell_code":
+        # verification/render.py anchors a checking cell as cell-<index> on its own page only (in
+        # the PDF's single tree every page is the root's): label every code cell so.
+        ids.append(f"cell-{node['cell_index']}")
+    if ids:
+        labels = "".join(rf"\label{{\detokenize{{{doc}:{i}}}}}" for i in dict.fromkeys(ids))
+        # Inside the first paragraph, if any: on a line of its own it would add an empty line.
+        first = next(iter(node.findall(nodes.paragraph)), None)
+        if first is not None:
+            first.insert(0, nodes.raw("", r"\phantomsection" + labels + "%\n", format="latex"))
+        else:
+            node.insert(0, _latex(r"\phantomsection" + labels))
+
+
+def _pdf(app: Sphinx) -> Path | None:
+    """The built PDF, if there is one no older than every page's source."""
+    pdf = Path(app.confdir, app.config.pdf_edition_file)
+    if not pdf.is_file():
+        logger.info("pdf_edition: no %s, so the site offers no PDF (make pdf)", pdf)
+        return None
+    newest = max(Path(app.env.doc2path(d)).stat().st_mtime for d in app.env.found_docs)
+    if pdf.stat().st_mtime < newest:
+        logger.info("pdf_edition: %s is older than the sources; no PDF offered (make pdf)", pdf)
+        return None
+    return pdf
+
+
+def offer_pdf(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Put the book's PDF in the page's download menu, where the theme prints the page."""
+    pdf = getattr(app.builder, "pdf_edition", None)
+    if pdf is None:
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        entry = {
+            "type": "link",
+            "url": context["pathto"](pdf.name, 1),
+            "text": ".pdf (whole book)",
+            "tooltip": "Download the whole book as a PDF",
+            "icon": "fas fa-file-pdf",
+            "label": "download-book-pdf-button",
+        }
+        buttons = [b for b in group["buttons"] if b.get("label") != "download-pdf-button"]
+        group["buttons"] = [*buttons, entry]
+
+
+def find_pdf(app: Sphinx, env: Any) -> list[str]:
+    """Once the sources are read: the PDF the HTML pages offer, or None."""
+    if app.builder.format == "html":
+        app.builder.pdf_edition = _pdf(app)  # type: ignore[attr-defined]
+    return []
+
+
+def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
+    pdf = getattr(app.builder, "pdf_edition", None)
+    if exception is None and pdf is not None:
+        shutil.copyfile(pdf, Path(app.outdir, pdf.name))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the LaTeX transform and the download link."""
+    app.add_config_value("pdf_edition_file", "_build/latex/linearnet.pdf", "html", [str])
+    app.add_post_transform(NumberOnlyTheNote)
+    app.connect("doctree-resolved", label_every_anchor, priority=900)
+    app.connect("env-updated", find_pdf)
+    app.connect("html-page-context", offer_pdf, priority=600)
+    app.connect("build-finished", copy_pdf)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
