@@ -268,6 +268,9 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in list(doctree.findall(claim_list)):
         status = node["directive"] == "verification-status"
         node.replace_self(page.status_page() if status else page.claims_page())
+        # The claims' titles hold math (title_nodes), made after Sphinx read the page: tell the
+        # math domain, or the page loads no MathJax and shows their TeX.
+        app.env.get_domain("math").data["has_equations"][docname] = True
 
 
 def outdated(
