@@ -1,0 +1,47 @@
+"""Sphinx extension: what the previews on hover (sphinx-tippy) need beyond sphinx-tippy itself.
+
+- ``previews.js`` (in ``static/``) typesets the math in a tip when it is first shown: sphinx-tippy
+  copies the target's HTML as the build wrote it, TeX that no MathJax has seen.
+- sphinx-tippy writes each page's tips to ``_static/tippy/<page>.<uuid>.js``, a new name on every
+  build, and deletes the old file only for pages at the top level (it looks for
+  ``<first part>.*.js`` beside the file). The book's pages are in ``book/``, so every build would
+  leave a copy of their tips behind: the files no page loads are removed once the build is done.
+- sphinx-tippy gathers each page's targets while it writes the page, and keeps them only for that
+  build (after Sphinx has saved its environment), so a page makes tips only for links to pages
+  written in the same build: after an incremental build the chapters' citations had no preview
+  (the bibliography had not changed). Every page is written on every build; the chapters already
+  are (book/_ext/verification re-reads every page with claims), the others are short.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+
+def remove_stale_tips(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the tip files of earlier builds (those no page of this build's records loads)."""
+    data = getattr(app.env, "tippy_data", None)
+    folder = Path(app.outdir, "_static", "tippy")
+    if exception is not None or data is None or not folder.is_dir():
+        return
+    loaded = {Path(page["js_path"]).resolve() for page in data["pages"].values()}
+    for stale in (f for f in folder.rglob("*.js") if f.resolve() not in loaded):
+        stale.unlink()
+
+
+def every_page(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """All pages, re-read and so written on every build (see the module's docstring)."""
+    return sorted(env.found_docs)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the script, the pages to write and the clean-up, after sphinx-tippy's."""
+    app.add_js_file("previews.js")
+    app.connect("env-get-outdated", every_page)
+    app.connect("build-finished", remove_stale_tips, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,192 @@
+"""Previews on hover: a reference to a claim, an equation or a citation shows its target in a tip.
+
+sphinx-tippy copies each target's HTML into the page's tips at build time, and the site's own
+Tippy.js shows them (no CDN); book/_ext/previews.py has MathJax typeset a tip's math when it is
+shown. On the first chapter that has all three kinds of reference, the test hovers one of each as
+a reader would and compares the tip with the target itself, read from the built HTML: the claim's
+title and math, the equation's TeX, the bibliography entry's text. No request may leave the site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from browsing import NO_CHAPTER, NO_SITE, SITE, Visit, chapter_pages, open_page, wait_for_mathjax
+from bs4 import BeautifulSoup, Tag
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+KINDS = ("claim", "equation", "citation")
+
+# What a shown tip holds: its text, and the TeX of every math item MathJax typeset in it.
+TIP_JS = """
+el => {
+  const tip = el._tippy.popper;
+  const items = window.MathJax && MathJax.startup.document
+    ? MathJax.startup.document.getMathItemsWithin(tip).map(m => m.math) : [];
+  return {text: tip.innerText, tex: items, typeset: tip.dataset.typeset || null,
+          hasMath: !!tip.querySelector(".math, mjx-container"),
+          merrors: tip.querySelectorAll("mjx-merror").length};
+}
+"""
+
+
+@cache
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _kind(target: Tag) -> str | None:
+    classes = target.get("class") or []
+    if target.name == "div" and "proof" in classes and "admonition" in classes:
+        return "claim"
+    if target.name == "div" and "math" in classes:
+        return "equation"
+    if "citation" in classes:
+        return "citation"
+    return None
+
+
+def references(chapter: str) -> dict[str, tuple[str, Tag]]:
+    """The first link of each kind in the chapter's text: its href, and the element it targets."""
+    page = SITE / chapter
+    found: dict[str, tuple[str, Tag]] = {}
+    for link in _soup(page).select("article.bd-article a.reference.internal[href*='#']"):
+        href = str(link["href"])
+        path, _, anchor = href.partition("#")
+        target_file = (page.parent / unquote(path)).resolve() if path else page
+        if not target_file.is_file():
+            continue
+        target = _soup(target_file).find(id=unquote(anchor))
+        kind = _kind(target) if isinstance(target, Tag) else None
+        if kind and kind not in found:
+            found[kind] = (href, target)
+    return found
+
+
+def _chapter_with_every_kind() -> str:
+    for chapter in chapter_pages():
+        if set(references(chapter)) == set(KINDS):
+            return chapter
+    return NO_CHAPTER if chapter_pages() else NO_SITE
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _squash(text: str) -> str:
+    """Without white space: the built HTML and the browser's innerText space tags differently."""
+    return re.sub(r"\s+", "", text)
+
+
+def _tex(target: Tag) -> list[str]:
+    """The TeX of the target's math, as MathJax reads it (without its \\( \\) or \\[ \\])."""
+    out = []
+    copy = BeautifulSoup(str(target), "html.parser")
+    for number in copy.select(".eqno"):  # an equation's "(1.4)": sphinx-tippy drops it too
+        number.decompose()
+    for math in copy.select(".math"):
+        tex = math.get_text().strip()
+        if tex[:2] in ("\\(", "\\[") and tex[-2:] in ("\\)", "\\]"):
+            tex = tex[2:-2]
+        out.append(_words(tex))
+    return out
+
+
+def _text_runs(target: Tag) -> list[str]:
+    """The target's text between its math, without its badge: what a tip shows as text."""
+    copy = BeautifulSoup(str(target), "html.parser")
+    for node in copy.select(".verification-badge, .headerlink"):
+        node.decompose()
+    for node in copy.select(".math"):
+        node.replace_with("\0")
+    return [_squash(run) for run in copy.get_text().split("\0") if _squash(run)]
+
+
+@pytest.fixture(scope="module")
+def preview_page(site: Path) -> str:
+    chapter = _chapter_with_every_kind()
+    assert chapter not in (NO_SITE, NO_CHAPTER), "no chapter refers to a claim, equation and work"
+    return chapter
+
+
+@pytest.fixture(scope="module")
+def hovered(preview_page: str, browser: Any, base_url: str) -> tuple[Visit, dict[str, Any]]:
+    """Open the chapter, hover one reference of each kind, and record each tip and the traffic."""
+    url = base_url + preview_page
+    visit = Visit(page=preview_page, url=url)
+    context, page = open_page(browser, url, base_url, visit)
+    tips: dict[str, dict[str, Any]] = {}
+    try:
+        wait_for_mathjax(page)
+        page.wait_for_load_state("load")  # sphinx-tippy makes the tips on the load event
+        for kind, (href, _) in references(preview_page).items():
+            link = page.locator(f'article.bd-article a[href="{href}"]').first
+            handle = _hover(page, link)
+            with contextlib.suppress(PlaywrightTimeout):  # then the test says what is missing
+                page.wait_for_function(
+                    "el => !el._tippy.popper.querySelector('.math') "
+                    "|| ['done', 'failed'].includes(el._tippy.popper.dataset.typeset)",
+                    arg=handle,
+                    timeout=10_000,
+                )
+            tips[kind] = handle.evaluate(TIP_JS)
+            page.mouse.move(0, 0)
+            page.wait_for_function("el => !el._tippy.state.isShown", arg=handle)
+    finally:
+        context.close()
+    return visit, tips
+
+
+def _hover(page: Any, link: Any) -> Any:
+    """Hover the link until its tip shows (a late layout shift can move it from under the mouse)."""
+    handle = link.element_handle()
+    for _ in range(3):
+        link.scroll_into_view_if_needed()
+        link.hover()
+        try:
+            page.wait_for_function("el => el._tippy?.state.isShown", arg=handle, timeout=2_000)
+            return handle
+        except PlaywrightTimeout:
+            page.mouse.move(0, 0)
+    raise AssertionError(f"no tip shows on {link}: has it a tip (el._tippy)?")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_tip_shows_the_target(kind: str, preview_page: str, hovered: Any) -> None:
+    _, tips = hovered
+    href, target = references(preview_page)[kind]
+    tip = tips[kind]
+    # Its text, run by run between its math: a bibliography entry's, or a claim's title.
+    shown = target if kind == "citation" else target.select_one(".admonition-title")
+    if shown is not None and kind != "equation":
+        missing = [run for run in _text_runs(shown) if run not in _squash(tip["text"])]
+        assert missing == [], f"{href}: the tip lacks {missing} of {shown.get_text()!r}"
+    if kind in ("claim", "equation"):
+        # The target's math, typeset in the tip by the site's MathJax.
+        assert tip["typeset"] == "done", f"{href}: the tip's math was not typeset"
+        assert [_words(t) for t in tip["tex"]] == _tex(target), f"{href}: other math in the tip"
+    assert tip["merrors"] == 0
+
+
+def test_no_request_leaves_the_site(hovered: Any) -> None:
+    visit, tips = hovered
+    assert set(tips) == set(KINDS)
+    assert visit.blocked == [], f"requests to other hosts: {visit.blocked}"
+    assert visit.failed == [], f"requests that failed: {visit.failed}"
+    assert visit.bad_status == [], f"requests that failed on the site: {visit.bad_status}"
+    assert visit.console_errors == [], visit.console_errors
+
+
+def test_tips_load_the_sites_own_tippy(hovered: Any, base_url: str) -> None:
+    visit, _ = hovered
+    scripts = [u for u in visit.requests if re.search(r"tippy|popper", urlsplit(u).path)]
+    own = [u for u in scripts if u.startswith(urljoin(base_url, "_static/"))]
+    assert scripts, "the page loads no Tippy.js"
+    assert own == scripts, f"Tippy.js from {scripts}"
