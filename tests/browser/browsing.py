@@ -92,6 +92,8 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     dom: dict[str, Any] = field(default_factory=dict)
     axe: dict[str, Any] = field(default_factory=dict)
+    #: The same scan in the theme's dark mode (see DARK_JS).
+    axe_dark: dict[str, Any] = field(default_factory=dict)
     screenshot: Path | None = None
     #: Set to False once the test's own tools (axe) start running in the page.
     recording: bool = True
@@ -158,22 +160,43 @@ COLLECT_JS = r"""
 }
 """
 
+#: The axe rules that read colours: all that the dark theme, which changes only the colours
+#: (CSS variables), can break; the dark scan runs these, the light one every rule.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
 # axe-core at the fixed viewport. ``label-content-name-mismatch`` (WCAG 2.5.3: a control's
 # accessible name must contain its visible text, or speech users cannot name it) is tagged
 # experimental in axe 4.10 and off by default; we switch it on. ``preload: false``: otherwise axe
 # re-fetches the stylesheets itself (for two CSS-media rules), resolving ``@import`` against the
-# page rather than the stylesheet, and its own 404s are no fault of the site.
+# page rather than the stylesheet, and its own 404s are no fault of the site. ``onlyRules``: a list
+# of rules to run instead of all (the dark scan's COLOUR_RULES), or null.
 AXE_JS = """
-async () => {
+async (onlyRules) => {
   const r = await axe.run(document, {
     resultTypes: ["violations"],
     preload: false,
-    rules: {"label-content-name-mismatch": {enabled: true}},
+    ...(onlyRules ? {runOnly: {type: "rule", values: onlyRules}}
+                  : {rules: {"label-content-name-mismatch": {enabled: true}}}),
   });
   return {version: axe.version, violations: r.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(" "), impact: n.impact,
                               summary: n.failureSummary}))}))};
+}
+"""
+
+
+# The theme's dark mode, as its switcher sets it (pydata-sphinx-theme: data-theme and data-mode
+# on <html>), with CSS transitions off so that axe reads the colours the reader ends up with.
+DARK_JS = """
+async () => {
+  const off = document.createElement("style");
+  off.textContent = "*, *::before, *::after { transition: none !important; }";
+  document.head.appendChild(off);
+  document.documentElement.dataset.mode = "dark";
+  document.documentElement.dataset.theme = "dark";
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return getComputedStyle(document.body).backgroundColor;
 }
 """
 

@@ -35,6 +35,8 @@ from browsing import (
     AXE_VERSION,
     CHROMIUM,
     COLLECT_JS,
+    COLOUR_RULES,
+    DARK_JS,
     IN_CI,
     LAUNCH_ARGS,
     NO_CHAPTER,
@@ -126,7 +128,8 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="session")
 def visit(browser: Any, base_url: str, axe_source: str) -> Any:
-    """``visit(page) -> Visit``: open a page of the site once, record everything, screenshot it."""
+    """``visit(page) -> Visit``: open a page of the site once, record everything, screenshot it;
+    then scan it with axe in the light theme and again in the dark one."""
     cache: dict[str, Visit] = {}
 
     def _visit(page_path: str) -> Visit:
@@ -144,7 +147,9 @@ def visit(browser: Any, base_url: str, axe_source: str) -> Any:
             v.screenshot = shot
             v.recording = False
             page.add_script_tag(content=axe_source)
-            v.axe = page.evaluate(AXE_JS)
+            v.axe = page.evaluate(AXE_JS, None)
+            page.evaluate(DARK_JS)
+            v.axe_dark = page.evaluate(AXE_JS, COLOUR_RULES)
         finally:
             context.close()
         cache[page_path] = v

@@ -158,15 +158,18 @@ def test_no_console_errors(seen: Visit) -> None:
     assert errors == [], "console errors:\n" + "\n".join(errors)
 
 
-def test_accessibility(seen: Visit) -> None:
-    assert seen.axe["version"] == AXE_VERSION
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_accessibility(seen: Visit, theme: str) -> None:
+    axe = seen.axe if theme == "light" else seen.axe_dark
+    assert axe["version"] == AXE_VERSION
     bad = [
         f"[{v['impact']}] {v['id']}: {v['help']}\n    "
         + "\n    ".join(f"{n['target']}: {n['summary']}" for n in v["nodes"][:5])
-        for v in seen.axe["violations"]
+        for v in axe["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert bad == [], f"axe-core at {VIEWPORT['width']}x{VIEWPORT['height']}:\n" + "\n".join(bad)
+    where = f"axe-core, {theme} theme, at {VIEWPORT['width']}x{VIEWPORT['height']}"
+    assert bad == [], f"{where}:\n" + "\n".join(bad)
 
 
 def test_screenshot_saved(seen: Visit) -> None:
