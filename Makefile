@@ -38,6 +38,7 @@ book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails
 # API reference) and the checks' outcomes (each claim's status): OUTCOMES changes only when an
 # outcome does, so a make test with the same results as the last one does not rebuild it. The
 # status page then shows the run that last changed an outcome. A failed build leaves no PDF.
+# The status page's graph needs Graphviz, as for make book.
 OUTCOMES := _build/verification/outcomes.txt
 PDF_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.ipynb book/*.bib) \
   $(wildcard book/_ext/*.py book/_ext/verification/*.py src/linearnet/*.py) $(OUTCOMES)
@@ -49,6 +50,7 @@ TEX_PACKAGES := xelatex=texlive-xetex,texlive-latex-extra,texlive-fonts-recommen
 pdf: $(PDF)  ## Build the whole book as one PDF, _build/latex/linearnet.pdf (XeLaTeX; strict).
 
 $(PDF): $(PDF_SOURCES) | $(STAMP)
+	tools/system_packages.sh dot=graphviz
 	tools/system_packages.sh --no-install-recommends $(TEX_PACKAGES)
 	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going || { rm -f $@; exit 1; }
 	touch $@  # latexmk leaves the file alone when the LaTeX is unchanged
