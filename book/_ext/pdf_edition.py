@@ -23,6 +23,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import thebibliography
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape
@@ -73,6 +74,51 @@ class NumberOnlyTheNote(SphinxPostTransform):
                 caption = escape(toctree["caption"], self.config.latex_engine)
                 latex += rf"\clearpage\phantomsection\addcontentsline{{toc}}{{part}}{{{caption}}}"
             sof.parent.insert(sof.parent.index(sof), _latex(latex))
+
+
+#: Around the list of works in the Bibliography chapter: no new page, no second heading
+#: "Bibliography" and no second line for it in the contents (Sphinx's sphinxthebibliography and
+#: LaTeX's thebibliography make all three).
+IN_ITS_CHAPTER = (
+    r"\begingroup\let\clearpage\relax\let\cleardoublepage\relax\def\chapter*#1{}"
+    r"\expandafter\let\expandafter\addcontentsline\csname @gobblethree\endcsname"
+)
+
+
+class MarkTheBibliography(SphinxPostTransform):
+    """Mark where the book's list of works is, before Sphinx moves it to the end of the book.
+
+    Sphinx's LaTeX builder gathers every citation at the end of the book under a heading of its
+    own, so the Bibliography chapter of ``_toc.yml`` stood empty, followed by a second
+    "Bibliography". The mark lets :class:`BibliographyInItsChapter` put the list back.
+    """
+
+    default_priority = 700  # before Sphinx's BibliographyTransform (750)
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        first = next(iter(self.document.findall(nodes.citation)), None)
+        if first is not None:
+            mark = nodes.comment("", "", classes=["pdf-edition-bibliography"])
+            first.parent.insert(first.parent.index(first), mark)
+
+
+class BibliographyInItsChapter(SphinxPostTransform):
+    """Move the gathered list of works back to the mark, in the Bibliography chapter."""
+
+    default_priority = 800  # after Sphinx's BibliographyTransform (750)
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        works = [n for n in self.document.children if isinstance(n, thebibliography)]
+        marks = [
+            n
+            for n in self.document.findall(nodes.comment)
+            if "pdf-edition-bibliography" in n["classes"]
+        ]
+        if len(works) == 1 and len(marks) == 1:
+            self.document.remove(works[0])
+            marks[0].replace_self([_latex(IN_ITS_CHAPTER), works[0], _latex(r"\endgroup")])
 
 
 #: The nodes whose ``ids`` the site links to and Sphinx's LaTeX writer does not label.
@@ -181,6 +227,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the LaTeX transform and the download link."""
     app.add_config_value("pdf_edition_file", "_build/latex/linearnet.pdf", "html", [str])
     app.add_post_transform(NumberOnlyTheNote)
+    app.add_post_transform(MarkTheBibliography)
+    app.add_post_transform(BibliographyInItsChapter)
     app.connect("doctree-resolved", label_every_anchor, priority=900)
     app.connect("env-updated", find_pdf)
     app.connect("html-page-context", offer_pdf, priority=600)

@@ -157,6 +157,24 @@ def figures() -> list[Figure]:
     return out
 
 
+#: A citation role, ``{cite:p}`key1,key2```: keys are letters, digits, "-", "_" and ":".
+CITE = re.compile(r"\{cite(?::\w+)?\}`([\w:-]+(?:, *[\w:-]+)*)`")
+
+
+def cited_titles() -> dict[str, str]:
+    """The title of every work the pages cite, by its key in book/references.bib."""
+    from pybtex.database import parse_file  # sphinxcontrib-bibtex's parser
+
+    keys = {
+        k.strip()
+        for page in pages()
+        for m in CITE.finditer(page.markdown)
+        for k in m.group(1).split(",")
+    }
+    works = parse_file(str(ROOT / "book" / "references.bib")).entries
+    return {key: works[key].fields["title"] for key in sorted(keys)}
+
+
 def code_text() -> str:
     """Everything a reader may see as code: inline code, code cells, their text outputs."""
     parts = []

@@ -83,6 +83,14 @@ def test_every_figure(raster_images: int, squashed: str) -> None:
         assert missing == [], f"a caption of {figure.page} is not in the PDF: {figure.caption!r}"
 
 
+def test_every_cited_work(chapters: dict[int, str], squashed: str) -> None:
+    # The bibliography lists each work the pages cite, by its title.
+    titles = src.cited_titles()
+    missing = [key for key, title in titles.items() if src.squash(title) not in squashed]
+    assert titles, "the pages cite no work"
+    assert missing == [], f"works cited but not in the bibliography: {missing}"
+
+
 @pytest.mark.parametrize("marker", RAW_MARKUP)
 def test_no_raw_markup(marker: str, text: str) -> None:
     allowed = src.code_text().count(marker)
