@@ -1,17 +1,21 @@
 """Sphinx extension: the book as one PDF (``make pdf``), and the website's link to it.
 
-The PDF. Sphinx's LaTeX builder makes every section of the root document (the introduction) a
-chapter, so the introduction's four sections would be chapters 1 to 4 and "Model outline" chapter
-5, while every theorem, figure and equation keeps the website's number ("Theorem 3.1", "(2.8)").
-So, in the LaTeX of the whole book: the introduction and the back matter (the toctrees that are
-not ``numbered`` in ``_toc.yml``) are unnumbered chapters, and the numbered part starts at
-chapter 1, as on the website.
+The PDF, in the LaTeX of the whole book:
+
+- Sphinx's LaTeX builder makes every section of the root document (the introduction) a chapter,
+  so "Model outline" would be chapter 5 while its theorems keep the site's numbers ("Theorem
+  1.1"). The introduction and the parts of ``_toc.yml`` that are not ``numbered`` are unnumbered
+  chapters, the numbered parts start at chapter 1 as on the site, and each part is a line of the
+  contents (:class:`NumberOnlyTheNote`);
+- the list of works stays in the Bibliography chapter (:class:`MarkTheBibliography`);
+- the links that the verification pages make to HTML anchors point at labels LaTeX knows
+  (:func:`label_every_anchor`).
 
 The site. When the HTML build finds the PDF (``pdf_edition_file``, relative to the book's root)
 and it is not older than any page's source, it copies it into the site and offers it in every
-page's download menu, beside the ``.ipynb``; otherwise it offers no link (``make book`` alone
-builds no PDF; ``make test`` builds it before the site), so the site never links to a missing or
-stale file.
+page's download menu, beside the ``.ipynb``; otherwise it offers no link and removes an older
+copy (``make book`` alone builds no PDF; ``make test`` builds it before the site), so the site
+never links to a missing or stale file.
 """
 
 from __future__ import annotations
@@ -218,13 +222,19 @@ def find_pdf(app: Sphinx, env: Any) -> list[str]:
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
+    """The PDF the pages offer into the site; an earlier build's copy out, if none is offered."""
+    if exception is not None or app.builder.format != "html":
+        return
     pdf = getattr(app.builder, "pdf_edition", None)
-    if exception is None and pdf is not None:
-        shutil.copyfile(pdf, Path(app.outdir, pdf.name))
+    copy = Path(app.outdir, Path(app.config.pdf_edition_file).name)
+    if pdf is not None:
+        shutil.copyfile(pdf, copy)
+    else:
+        copy.unlink(missing_ok=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the LaTeX transform and the download link."""
+    """Register the LaTeX transforms and the download link."""
     app.add_config_value("pdf_edition_file", "_build/latex/linearnet.pdf", "html", [str])
     app.add_post_transform(NumberOnlyTheNote)
     app.add_post_transform(MarkTheBibliography)
