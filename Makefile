@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf test test-unit test-notebooks test-browser test-lab test-pdf lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf test test-unit test-notebooks test-browser test-lab test-pdf test-mutations lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -66,7 +66,7 @@ test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), 
 	$(MAKE) --keep-going test-unit test-notebooks pdf book test-pdf test-browser test-lab
 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf \
+	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
 	  --cov=linearnet --cov-report=term-missing --cov-fail-under=95
 
 # Needs the built site (make book) and Debian's chromium (apt-get install chromium); skipped with
@@ -84,6 +84,12 @@ test-lab: $(STAMP)  ## Run a chapter in JupyterLab in Chromium: no cell errors, 
 test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no raw TeX, no missing glyph.
 	tools/system_packages.sh pdftotext=poppler-utils
 	$(BIN)/python -m pytest tests/pdf -p no:cacheprovider
+
+# The mutation run: each chapter is executed with one package function made subtly wrong
+# (tests/mutations/mutants.py) and a check of that chapter must fail. It proves the checks' teeth,
+# not the book, so it is not part of make test (which it would slow by a minute); CI runs it.
+test-mutations: $(STAMP)  ## Plant a wrong package function, chapter by chapter: a check must fail each time.
+	$(BIN)/python -m pytest tests/mutations -p no:cacheprovider
 
 test-notebooks: $(STAMP)  ## Re-execute every chapter and compare with its stored outputs.
 	$(BIN)/python -m pytest --nbval -p no:cacheprovider $(NOTEBOOKS)

@@ -1,0 +1,68 @@
+"""The mutation run: every chapter's checks must catch a wrong package (``make test-mutations``).
+
+For each mutant of ``mutants.py`` the chapter that should catch it is executed by nbval, in a
+fresh kernel whose IPython start-up file puts the mutant in place. The run must fail, and among
+the cells that fail there must be a check, a cell tagged ``verifies:<label>``: then the badge of
+that claim turns ✗ when the package is wrong in that way. A mutant that no check notices is a ✓ that
+vouches for nothing, and fails this test.
+
+The sessions run with ``--noconftest``, so they write no verification report: the outcomes of a
+deliberately wrong package must never reach the badges.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mutants import MUTANTS
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+FAILED = re.compile(r"^FAILED (\S+\.ipynb)::Cell (\d+)", re.MULTILINE)
+
+
+def _code_cell_tags(notebook: Path) -> list[list[str]]:
+    """The tags of the notebook's code cells, in nbval's numbering (code cells only)."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return [c.get("metadata", {}).get("tags", []) for c in cells if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_a_check_of_the_chapter_catches_the_mutant(name: str, tmp_path: Path) -> None:
+    notebook = MUTANTS[name][3]
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-mutant.py").write_text(f"import mutants\nmutants.apply({name!r})\n")
+    env = {
+        **os.environ,
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+        "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+        "MPLCONFIGDIR": str(tmp_path / "mpl"),
+    }
+    nbval = ["--nbval", "--noconftest", "-p", "no:cacheprovider", "-q", "-rf", notebook]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", *nbval],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 1, (
+        f"{notebook} passed with the mutant {name!r} in place: no check notices it\n"
+        + run.stdout[-2000:]
+    )
+    failed = [(nb, int(cell)) for nb, cell in FAILED.findall(run.stdout)]
+    assert failed, run.stdout[-3000:] + run.stderr[-2000:]
+    tags = _code_cell_tags(ROOT / notebook)
+    checks = [t for nb, cell in failed for t in tags[cell] if t.startswith("verifies:")]
+    assert checks, (
+        f"with {name!r}, code cells {[c for _, c in failed]} of {notebook} fail, and none checks "
+        "a claim: the mutant breaks the chapter, but no badge would show it"
+    )
