@@ -58,16 +58,32 @@ $(PDF): $(PDF_SOURCES) | $(STAMP)
 $(OUTCOMES): FORCE | $(STAMP)
 	@$(BIN)/python tools/claim_outcomes.py $@
 
-# --keep-going: a failed check still yields a built site whose badges show what failed
-# (book/verification_status.html); make test fails at the end all the same. A pytest session
-# that collects no test exits with 5, so it fails make test too.
-# The PDF is built before the site, which offers it for download (book/_ext/pdf_edition.py).
+# Both cores: make test runs independent steps side by side (make -j2), and each pytest session
+# spreads its tests over two processes (pytest-xdist; WORKERS=0 runs them in one). The order that
+# matters is kept by the prerequisites below, declared only inside make test (TESTING=1): the
+# checks' outcomes, then the PDF (it prints each claim's status), then the site (it offers the
+# PDF), then the browser tests; the JupyterLab test needs none of them and runs beside them.
+# A failed check does not stop the build: its name goes to $(FAILED), the site is built with
+# badges that show what failed (book/verification_status.html), and make test fails at the end.
+# A pytest session that collects no test exits with 5, so it fails make test too.
+WORKERS ?= 2
+XDIST := $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS))
+FAILED := _build/failed-checks
+ifdef TESTING
+RECORD_FAILURE = || echo "$@" >> $(FAILED)
+$(OUTCOMES): test-unit test-notebooks
+book: pdf
+test-browser: book
+endif
+
 test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), PDF, strict build, browser, lab.
-	$(MAKE) --keep-going test-unit test-notebooks pdf book test-pdf test-browser test-lab
+	@mkdir -p _build && rm -f $(FAILED)
+	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-notebooks test-lab pdf test-pdf book test-browser \
+	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
-	  --cov=linearnet --cov-report=term-missing --cov-fail-under=95
+	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
 
 # Needs the built site (make book) and Debian's chromium (apt-get install chromium); skipped with
 # that message where either is missing, a failure under CI=true. Screenshots: _build/screenshots/.
@@ -91,11 +107,14 @@ test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no 
 test-mutations: $(STAMP)  ## Plant a wrong package function, chapter by chapter: a check must fail each time.
 	$(BIN)/python -m pytest tests/mutations -p no:cacheprovider
 
-test-notebooks: $(STAMP)  ## Re-execute every chapter and compare with its stored outputs.
-	$(BIN)/python -m pytest --nbval -p no:cacheprovider $(NOTEBOOKS)
+# NB=book/04_loss_landscape.ipynb: only that chapter (the fast loop while writing one). Each
+# chapter runs whole in one kernel, on one of the two processes (--dist loadfile).
+NB ?= $(NOTEBOOKS)
+test-notebooks: $(STAMP)  ## Re-execute every chapter (or NB=...) and compare with its stored outputs.
+	$(BIN)/python -m pytest --nbval -p no:cacheprovider $(if $(word 2,$(NB)),$(XDIST) --dist loadfile) $(NB) $(RECORD_FAILURE)
 
-execute: $(STAMP)  ## Re-execute the chapters in place: regenerate their stored outputs.
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+execute: $(STAMP)  ## Re-execute the chapters (or NB=...) in place: regenerate their stored outputs.
+	$(BIN)/python tools/execute_notebooks.py $(NB)
 
 PORT ?= 8000
 serve:  ## Preview the built site on http://127.0.0.1:8000/ (PORT=... to change).

@@ -407,6 +407,44 @@ def test_the_pytest_plugin_records_outcomes_and_exactness(pytester: pytest.Pytes
     }
 
 
+def test_the_pytest_plugin_records_every_check_under_xdist(pytester: pytest.Pytester) -> None:
+    # make test runs the unit tests on two workers (pytest-xdist): the controller, which collects
+    # nothing itself, writes the report from the reports its workers send, in collection order.
+    pytester.makepyfile(
+        test_claims="""
+        import pytest
+
+        @pytest.mark.verifies("lem-a", "eq-x")
+        def test_passes():
+            assert True  # assert_identity( makes this module's checks exact
+
+        @pytest.mark.verifies("lem-b")
+        def test_fails():
+            assert False
+
+        @pytest.mark.verifies("lem-c")
+        def test_skips():
+            pytest.skip("not here")
+
+        @pytest.mark.verifies("lem-d")
+        @pytest.mark.parametrize("n", range(6))
+        def test_many(n):
+            assert n < 5
+        """
+    )
+    ext = Path(__file__).resolve().parents[1] / "book" / "_ext"  # the plugin, in a new process
+    pytester.makeini(f"[pytest]\nmarkers = verifies(*labels): claims\npythonpath = {ext}\n")
+    result = pytester.runpytest_subprocess("-p", "verification.pytest_plugin", "-n", "2")
+    result.assert_outcomes(passed=6, failed=2, skipped=1)
+    (report,), _ = record.read(pytester.path)
+    assert [(c.id.partition("::")[2], c.outcome) for c in report.checks] == [
+        ("test_passes", "passed"),
+        ("test_fails", "failed"),
+        ("test_skips", "skipped"),
+        *[(f"test_many[{n}]", "passed" if n < 5 else "failed") for n in range(6)],
+    ]
+
+
 def test_an_exact_check_calls_assert_identity_or_assert_rank_by_any_name() -> None:
     assert record.is_exact("print(symbolic.assert_rank(M, 2, 'rank'))")
     assert record.is_exact("prove(a, b, 'x')", context="prove = symbolic.assert_identity\n")

@@ -2,17 +2,63 @@
 
 At collection every check gets its claims as ``item.user_properties`` (``("verifies", label)``;
 for a notebook cell run by nbval, the labels of its ``verifies:<label>`` tags, with the notebook
-and the cell id). At the end of the session the outcomes that pytest's terminal reporter holds go
-into one report per kind of session (``unit``, ``notebooks`` or ``all``): :mod:`verification.record`.
+and the cell id). Each test report carries them; the session that reports (the only one, or under
+pytest-xdist the controller, to which the workers send every report) keeps the outcomes of the
+checks, and at its end writes one report per kind of session (``unit``, ``notebooks`` or ``all``):
+:mod:`verification.record`. A check that was collected but never ran (a session cut short) is
+recorded as "not run" where the session knows its items (without xdist).
 """
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from verification import record
+
+
+class Recorder:
+    """The outcomes of every check this session reports, and the order they were collected in."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        #: node id -> (its user properties, the outcomes of its call and of a failed set-up).
+        self.ran: dict[str, tuple[list[tuple[str, object]], set[str]]] = {}
+        #: node id -> its place in the collection (under xdist, as the workers collected it).
+        self.order: dict[str, int] = {}
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        self.order.update((item.nodeid, i) for i, item in enumerate(items))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: object, ids: list[str]) -> None:
+        # pytest-xdist's controller collects nothing itself: its workers' lists give the order.
+        for i, nodeid in enumerate(ids):
+            self.order.setdefault(nodeid, i)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # Under xdist the workers' reports arrive here, in the controller, properties included.
+        if not any(k == "verifies" for k, _ in report.user_properties):
+            return
+        if report.when == "call" or not report.passed:
+            entry = self.ran.setdefault(report.nodeid, (list(report.user_properties), set()))
+            entry[1].add(report.outcome)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):  # an xdist worker: the controller writes
+            return
+        ran = dict(self.ran)
+        for item in getattr(session, "items", []):  # collected here but never run: "not run"
+            if item.nodeid not in ran and any(k == "verifies" for k, _ in item.user_properties):
+                ran[item.nodeid] = (list(item.user_properties), set())
+        place = lambda nodeid: (self.order.get(nodeid, len(self.order)), nodeid)  # noqa: E731
+        checks = [_check(nodeid, *ran[nodeid]) for nodeid in sorted(ran, key=place)]
+        kinds = {"notebooks" if c.notebook else "unit" for c in checks}
+        if checks:
+            record.write(self.config.rootpath, kinds.pop() if len(kinds) == 1 else "all", checks)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(Recorder(config), "verification-recorder")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -31,26 +77,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.user_properties += [("verifies", x) for x in labels] + list(where.items())
 
 
-def _check(item: pytest.Item, outcomes: set[str]) -> record.Check:
-    props = dict(item.user_properties)
+def _check(nodeid: str, properties: list[tuple[str, object]], outcomes: set[str]) -> record.Check:
+    props = dict(properties)
     outcome = next((o for o in ("failed", "skipped", "passed") if o in outcomes), "not run")
-    labels = tuple(v for k, v in item.user_properties if k == "verifies")
+    labels = tuple(str(v) for k, v in properties if k == "verifies")
+    notebook, cell_id = props.get("notebook"), props.get("cell_id")
     return record.Check(
-        item.nodeid, labels, outcome, props["exact"], props.get("notebook"), props.get("cell_id")
+        nodeid,
+        labels,
+        outcome,
+        bool(props["exact"]),
+        None if notebook is None else str(notebook),
+        None if cell_id is None else str(cell_id),
     )
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    ran: dict[str, set[str]] = {}  # node id -> outcomes of its call, and of a failed set-up
-    for report in itertools.chain(*getattr(reporter, "stats", {}).values()):
-        if isinstance(report, pytest.TestReport) and (report.when == "call" or not report.passed):
-            ran.setdefault(report.nodeid, set()).add(report.outcome)
-    checks = [
-        _check(i, ran.get(i.nodeid, set()))
-        for i in getattr(session, "items", [])
-        if any(k == "verifies" for k, _ in i.user_properties)
-    ]
-    kinds = {"notebooks" if c.notebook else "unit" for c in checks}
-    if checks:
-        record.write(session.config.rootpath, kinds.pop() if len(kinds) == 1 else "all", checks)
