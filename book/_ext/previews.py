@@ -1,8 +1,8 @@
 """Sphinx extension: what the previews on hover (sphinx-tippy) need beyond sphinx-tippy itself.
 
-- ``previews.js`` (in ``static/``) typesets the math in a tip when it is first shown: sphinx-tippy
-  copies the target's HTML as the build wrote it, TeX that no MathJax has seen. ``previews.css``
-  gives the tips the theme's colours (light or dark) instead of Tippy's dark grey.
+- ``previews.css`` (in ``static/``) gives the tips the theme's colours (light or dark) instead of
+  Tippy's dark grey. Their math needs nothing here: sphinx-tippy copies the target's HTML, typeset
+  at build time (mathjax_prerender.py).
 - sphinx-tippy writes each page's tips to ``_static/tippy/<page>.<uuid>.js``, a new name on every
   build, and deletes the old file only for pages at the top level (it looks for
   ``<first part>.*.js`` beside the file). The book's pages are in ``book/``, so every build would
@@ -41,8 +41,7 @@ def every_page(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the script and style, the pages to write and the clean-up after sphinx-tippy."""
-    app.add_js_file("previews.js")
+    """Register the style, the pages to write and the clean-up after sphinx-tippy."""
     app.add_css_file("previews.css")
     app.connect("env-get-outdated", every_page)
     app.connect("build-finished", remove_stale_tips, priority=900)

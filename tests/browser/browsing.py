@@ -6,6 +6,7 @@ resolver. The pytest fixtures that use them are in ``conftest.py``.
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import re
@@ -23,6 +24,10 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 VIEWPORT = {"width": 1280, "height": 900}
 LAUNCH_ARGS = [
+    # Pages scanned side by side (conftest.visit) run at full speed, none throttled as hidden.
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -31,9 +36,11 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 
-#: The MathJax every page must load: the pinned copy the site serves (tools/vendor_mathjax.sh).
+#: The MathJax that typesets the site's math when it is built (book/_ext/mathjax_prerender.py,
+#: the pinned copy of tools/vendor_mathjax.sh): each page links its glyphs' stylesheet, marked
+#: with its version, and loads no MathJax script.
 MATHJAX_VERSION = "3.2.2"
-MATHJAX_PATH = "_static/mathjax/es5/tex-chtml-full.js"
+MATHJAX_STYLESHEET = "_static/mathjax/chtml.css"
 
 #: The accessibility engine injected into each page (tests/browser/vendor/README.md).
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -97,9 +104,11 @@ class Visit:
     screenshot: Path | None = None
     #: Set to False once the test's own tools (axe) start running in the page.
     recording: bool = True
+    #: The labelled claims on the page and their badges (CLAIMS_JS), read on the same visit.
+    claims: list[dict[str, Any]] = field(default_factory=list)
 
 
-# Everything the tests assert on, read from the page once MathJax has finished.
+# Everything the tests assert on, read from the page once it has loaded, fonts included.
 COLLECT_JS = r"""
 (rawTex) => {
   const skip = "script,style,noscript,template,pre,code,textarea,mjx-container,.headerlink";
@@ -121,6 +130,8 @@ COLLECT_JS = r"""
     }
   }
   const mathScript = [...document.scripts].map(s => s.src).filter(s => /mathjax/i.test(s));
+  const mathStyles = [...document.querySelectorAll("link[rel=stylesheet][data-mathjax]")].map(
+    l => ({href: l.href, version: l.dataset.mathjax, loaded: !!l.sheet}));
   const images = [...document.images].map(img => {
     const fig = img.closest("figure");
     const cap = fig ? fig.querySelector("figcaption") : null;
@@ -142,8 +153,11 @@ COLLECT_JS = r"""
     classes: a.getAttribute("class") || ""}));
   return {
     mathScripts: mathScript,
-    mathjaxVersion: (window.MathJax && window.MathJax.version) || null,
+    mathStylesheets: mathStyles,
+    mathjaxInPage: !!window.MathJax,
     mathElements: document.querySelectorAll(".math, span.math, div.math").length,
+    untypeset: [...document.querySelectorAll(".math")].filter(
+      m => !m.querySelector("mjx-container")).map(m => m.textContent.trim().slice(0, 80)),
     containers: document.querySelectorAll("mjx-container").length,
     merrors: [...document.querySelectorAll("mjx-merror")].map(
       e => (e.getAttribute("data-mjx-error") || e.textContent).slice(0, 200)),
@@ -157,6 +171,27 @@ COLLECT_JS = r"""
     proofs: proofs,
     links: links,
   };
+}
+"""
+
+# The labelled claims on a page and their verification badges (test_verification_badges.py).
+CLAIMS_JS = r"""
+() => {
+  const claims = [];
+  for (const box of document.querySelectorAll("div.proof[id]")) {
+    if (box.id === "proof" || !box.classList.contains("admonition")) continue;
+    const badge = box.querySelector(".verification-badge");
+    claims.push({id: box.id, badge: badge ? badge.innerText.trim() : null,
+                 href: badge ? badge.closest("a").getAttribute("href") : null});
+  }
+  for (const eq of document.querySelectorAll("div.math[id^='equation-']")) {
+    const next = eq.nextElementSibling;
+    const badge = next && next.classList.contains("verification-badge-line")
+      ? next.querySelector(".verification-badge") : null;
+    claims.push({id: eq.id.slice("equation-".length), badge: badge ? badge.innerText.trim() : null,
+                 href: badge ? badge.closest("a").getAttribute("href") : null});
+  }
+  return claims;
 }
 """
 
@@ -184,6 +219,15 @@ async (onlyRules) => {
                               summary: n.failureSummary}))}))};
 }
 """
+
+
+#: Start an axe scan (AXE_JS) without waiting for it, so that two pages can scan at once; the
+#: first timer lets the call return before axe's long synchronous start. AXE_RESULT_JS awaits it.
+START_AXE_JS = (
+    "(onlyRules) => { window.__axeScan = new Promise(r => setTimeout(r, 0))"
+    f".then(() => ({AXE_JS.strip()})(onlyRules)); }}"
+)
+AXE_RESULT_JS = "() => window.__axeScan"
 
 
 # The theme's dark mode, as its switcher sets it (pydata-sphinx-theme: data-theme and data-mode
@@ -256,13 +300,26 @@ def open_page(browser: Any, url: str, base_url: str, visit: Visit) -> tuple[Any,
     return context, page
 
 
+def screenshot(page: Any, path: Path) -> None:
+    """A PNG of the whole page at the fixed viewport's width (Chromium's faster PNG encoder)."""
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    cdp = page.context.new_cdp_session(page)
+    shot = cdp.send(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "optimizeForSpeed": True,
+            "clip": {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height, "scale": 1},
+        },
+    )
+    cdp.detach()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
 def wait_for_mathjax(page: Any) -> None:
-    """Wait until MathJax (if the page loads it) has typeset everything, and fonts are in."""
-    if page.evaluate("() => [...document.scripts].some(s => /mathjax/i.test(s.src))"):
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=30_000
-        )
-        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    """Wait until the page's fonts are in: its math was typeset when the site was built."""
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 

@@ -30,10 +30,11 @@ from typing import Any
 import pytest
 from browsing import (
     AXE,
-    AXE_JS,
+    AXE_RESULT_JS,
     AXE_SHA256,
     AXE_VERSION,
     CHROMIUM,
+    CLAIMS_JS,
     COLLECT_JS,
     COLOUR_RULES,
     DARK_JS,
@@ -44,9 +45,11 @@ from browsing import (
     RAW_TEX,
     SCREENSHOTS,
     SITE,
+    START_AXE_JS,
     Visit,
     chapter_pages,
     open_page,
+    screenshot,
     site_pages,
     wait_for_mathjax,
 )
@@ -128,31 +131,69 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="session")
 def visit(browser: Any, base_url: str, axe_source: str) -> Any:
-    """``visit(page) -> Visit``: open a page of the site once, record everything, screenshot it;
-    then scan it with axe in the light theme and again in the dark one."""
-    cache: dict[str, Visit] = {}
+    """``visit(page) -> Visit``: every page of the site opened once, everything recorded, a
+    screenshot taken; then scanned with axe in the light theme and again in the dark one.
+
+    The first call visits the whole site, two pages at a time: axe runs in each page's own
+    renderer process, so two scans use both cores. A page whose visit failed raises its error
+    in each of its tests."""
+    cache: dict[str, Visit | BaseException] = {}
+
+    def _open(page_path: str) -> tuple[Visit, Any, Any]:
+        v = Visit(page=page_path, url=base_url + page_path)
+        context, page = open_page(browser, v.url, base_url, v)
+        return v, context, page
+
+    def _record(v: Visit, page: Any) -> None:
+        wait_for_mathjax(page)
+        v.dom = page.evaluate(COLLECT_JS, list(RAW_TEX))
+        v.claims = page.evaluate(CLAIMS_JS)
+        v.screenshot = SCREENSHOTS / Path(v.page).with_suffix(".png")
+        screenshot(page, v.screenshot)
+        v.recording = False
+        page.add_script_tag(content=axe_source)
+
+    def _scan(opened: list[tuple[Visit, Any]], rules: list[str] | None) -> list[Any]:
+        for _, page in opened:  # start every scan, then wait for each
+            page.evaluate(START_AXE_JS, rules)
+        return [page.evaluate(AXE_RESULT_JS) for _, page in opened]
+
+    def _visit_pair(pages: list[str]) -> None:
+        opened: list[tuple[Visit, Any]] = []
+        contexts = []
+        try:
+            for page_path in pages:
+                try:
+                    v, context, page = _open(page_path)
+                    contexts.append(context)
+                    _record(v, page)
+                    opened.append((v, page))
+                except Exception as error:  # the page's tests re-raise it
+                    cache[page_path] = error
+            for (v, _), result in zip(opened, _scan(opened, None), strict=True):
+                v.axe = result
+            for _, page in opened:
+                page.evaluate(DARK_JS)
+            for (v, _), result in zip(opened, _scan(opened, COLOUR_RULES), strict=True):
+                v.axe_dark = result
+                cache[v.page] = v
+        except Exception as error:  # every page of the pair: its tests re-raise it
+            for page_path in pages:
+                cache.setdefault(page_path, error)
+        finally:
+            for context in contexts:
+                context.close()
 
     def _visit(page_path: str) -> Visit:
-        if page_path in cache:
-            return cache[page_path]
-        url = base_url + page_path
-        v = Visit(page=page_path, url=url)
-        context, page = open_page(browser, url, base_url, v)
-        try:
-            wait_for_mathjax(page)
-            v.dom = page.evaluate(COLLECT_JS, list(RAW_TEX))
-            shot = SCREENSHOTS / Path(page_path).with_suffix(".png")
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-            v.screenshot = shot
-            v.recording = False
-            page.add_script_tag(content=axe_source)
-            v.axe = page.evaluate(AXE_JS, None)
-            page.evaluate(DARK_JS)
-            v.axe_dark = page.evaluate(AXE_JS, COLOUR_RULES)
-        finally:
-            context.close()
-        cache[page_path] = v
-        return v
+        if not cache:
+            pages = site_pages()
+            for i in range(0, len(pages), 2):
+                _visit_pair(pages[i : i + 2])
+        if page_path not in cache:
+            _visit_pair([page_path])
+        found = cache[page_path]
+        if isinstance(found, BaseException):
+            raise found
+        return found
 
     return _visit

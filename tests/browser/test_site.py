@@ -16,7 +16,7 @@ import yaml
 from browsing import (
     AXE_VERSION,
     CONSOLE_ALLOWLIST,
-    MATHJAX_PATH,
+    MATHJAX_STYLESHEET,
     MATHJAX_VERSION,
     NO_CHAPTER,
     NO_SITE,
@@ -86,13 +86,21 @@ def test_index_redirects(site: Path, browser: Any, base_url: str) -> None:
 
 
 def test_mathjax_typesets(seen: Visit) -> None:
+    # The site's math is typeset when it is built, by the pinned MathJax (mathjax_prerender):
+    # the page runs no MathJax, links the glyphs' stylesheet of that version from the site
+    # itself, and every math element holds typeset math, not TeX.
     dom = seen.dom
-    if dom["mathElements"] or dom["mathScripts"]:
-        # Math on the page is typeset by the site's own pinned MathJax, and only by it.
-        assert len(dom["mathScripts"]) == 1, f"MathJax loaded {dom['mathScripts']}"
-        assert urlsplit(dom["mathScripts"][0]).path.endswith("/" + MATHJAX_PATH)
-        assert dom["mathjaxVersion"] == MATHJAX_VERSION
-        assert dom["containers"] > 0, "the page has math but MathJax typeset none of it"
+    assert dom["mathScripts"] == [], f"the page loads MathJax: {dom['mathScripts']}"
+    assert not dom["mathjaxInPage"]
+    if dom["mathElements"]:
+        sheets = dom["mathStylesheets"]
+        assert [urlsplit(s["href"]).path.endswith("/" + MATHJAX_STYLESHEET) for s in sheets] == [
+            True
+        ], f"glyphs' stylesheets {sheets}"
+        assert sheets[0]["version"] == MATHJAX_VERSION, sheets
+        assert sheets[0]["loaded"], sheets
+        assert dom["containers"] > 0, "the page has math but none of it is typeset"
+        assert dom["untypeset"] == [], f"math left as TeX: {dom['untypeset']}"
     assert dom["merrors"] == [], f"MathJax errors (red boxes): {dom['merrors']}"
     assert dom["rawTex"] == [], f"raw TeX visible to the reader: {dom['rawTex']}"
 

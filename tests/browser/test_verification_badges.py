@@ -25,26 +25,6 @@ BADGE_TEXT = re.compile(
     r" · (proved|checked numerically|experiment|cited)$"
 )
 
-CLAIMS_JS = r"""
-() => {
-  const claims = [];
-  for (const box of document.querySelectorAll("div.proof[id]")) {
-    if (box.id === "proof" || !box.classList.contains("admonition")) continue;
-    const badge = box.querySelector(".verification-badge");
-    claims.push({id: box.id, badge: badge ? badge.innerText.trim() : null,
-                 href: badge ? badge.closest("a").getAttribute("href") : null});
-  }
-  for (const eq of document.querySelectorAll("div.math[id^='equation-']")) {
-    const next = eq.nextElementSibling;
-    const badge = next && next.classList.contains("verification-badge-line")
-      ? next.querySelector(".verification-badge") : null;
-    claims.push({id: eq.id.slice("equation-".length), badge: badge ? badge.innerText.trim() : null,
-                 href: badge ? badge.closest("a").getAttribute("href") : null});
-  }
-  return claims;
-}
-"""
-
 ROWS_JS = r"""
 () => Object.fromEntries([...document.querySelectorAll("table.verification-table tr[id^='claim-']")]
   .map(r => [r.id.slice("claim-".length), r.querySelector(".verification-badge").innerText.trim()]))
@@ -82,10 +62,10 @@ def status_rows(site: Path, browser: Any, base_url: str) -> dict[str, str]:
 
 
 def test_every_claim_has_a_badge_that_matches_the_status_page(
-    chapter: str, site: Path, browser: Any, base_url: str, status_rows: dict[str, str]
+    chapter: str, site: Path, visit: Any, status_rows: dict[str, str]
 ) -> None:
     assert chapter not in (NO_SITE, NO_CHAPTER)
-    claims = _evaluate(browser, base_url, chapter, CLAIMS_JS)
+    claims = visit(chapter).claims  # read on the page's one visit (conftest.py)
     assert claims, f"{chapter} has no labelled claim"
     problems = []
     for c in claims:
@@ -107,12 +87,12 @@ def test_every_claim_has_a_badge_that_matches_the_status_page(
 
 
 def test_status_page_lists_every_claim_once(
-    site: Path, browser: Any, base_url: str, status_rows: dict[str, str]
+    site: Path, visit: Any, status_rows: dict[str, str]
 ) -> None:
     on_chapters = [
         c["id"]
         for page in sorted(p.relative_to(site).as_posix() for p in site.glob("book/[0-9]*.html"))
-        for c in _evaluate(browser, base_url, page, CLAIMS_JS)
+        for c in visit(page).claims
     ]
     assert sorted(on_chapters) == sorted(status_rows), "status table and chapters disagree"
     assert len(set(on_chapters)) == len(on_chapters)
