@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the book needs and pip cannot, for each command that is missing:
 #   tools/system_packages.sh [--no-install-recommends] COMMAND=PACKAGE[,PACKAGE...] ...
-# `dot=graphviz`: the claims' dependency graph (make book); `chromium=chromium,fonts-dejavu-core`:
+# `dot=graphviz`: the claims' dependency graph (make book); `node=nodejs`: the math typeset at build
+# time (make book); `chromium=chromium,fonts-dejavu-core`:
 # the browser tests (.ci/run); `xelatex=...` and `latexmk=latexmk`: the PDF (make pdf), without
 # the recommended ones (a Java runtime, Ruby, Tk, viewers: ~115 MB more download, unused);
 # `pdftotext=poppler-utils`: its test (make test-pdf). As root it runs apt-get; otherwise it says

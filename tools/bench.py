@@ -1,0 +1,231 @@
+"""Benchmark: the book's feedback loop against issue 14's targets, and training on real data.
+
+Usage: ``python tools/bench.py [--runs N] [--only ROW ...] [--ci]`` (``make bench``).
+
+Prints one table: each figure as the issue measured it with three chapters ("then"), as measured
+now (the median of ``--runs`` runs, min-max beside it), and the target. A benchmark, not a test:
+nothing here fails on a slow figure; it only says which targets hold.
+
+Rows (``--only`` picks some by name):
+
+- ``make-test``: warm ``make test`` with nothing changed (one run first, not counted, so that
+  nothing is left to rebuild);
+- ``chapter``: each chapter executed top to bottom in a fresh kernel (nbclient, as
+  ``tools/execute_notebooks.py`` does, but nothing is written), the slowest one's median;
+- ``ci``: a fresh clone of this repository's HEAD in a temporary folder, ``CI=true bash .ci/run``
+  (only with ``--ci``: minutes, and the system packages are installed only where missing);
+- ``typeset``, ``bytes``: each chapter page of the built site (``_build/html``) opened in Debian's
+  Chromium from 127.0.0.1 with an empty cache: milliseconds from navigation until every math
+  element holds typeset math and the fonts are loaded, and the bytes it loaded (decoded: the
+  page and every resource, from the browser's resource timing) once the network is idle;
+- ``train``: ``tools/benchmark_train.py`` (train on the diabetes data), its own table after this
+  one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+#: (row, what, the issue's figure with three chapters, target, unit, target value).
+ROWS = [
+    ("make-test", "warm `make test`, nothing changed", "~190 s", "<= 60 s", "s", 60.0),
+    ("chapter", "slowest chapter, fresh kernel", "7-32 s", "<= 10 s", "s", 10.0),
+    ("ci", "fresh clone `CI=true bash .ci/run`", "~240 s", "<= 6 min", "s", 360.0),
+    ("typeset", "chapter page: math typeset after navigation", "2.3-3.6 s", "<= 1 s", "s", 1.0),
+    ("bytes", "chapter page: bytes loaded (decoded)", "4.0-4.2 MB", "<= 2 MB", "MB", 2.0),
+]
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    """Wall seconds of one run of ``command``; its output goes to _build/bench.log."""
+    log = ROOT / "_build" / "bench.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("a") as out:
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        print(f"  note: {' '.join(command)} exited {done.returncode} (see {log})")
+    return elapsed
+
+
+def make_test(runs: int) -> list[float]:
+    """Seconds of each counted warm ``make test``, after one that leaves nothing to rebuild."""
+    timed(["make", "test"], ROOT)  # warm-up: afterwards nothing has changed
+    return [timed(["make", "test"], ROOT) for _ in range(runs)]
+
+
+def chapters(runs: int) -> dict[str, list[float]]:
+    """Seconds to execute each chapter in a fresh kernel, by chapter."""
+    script = (
+        "import sys, nbformat; from nbclient import NotebookClient\n"
+        "nb = nbformat.read(sys.argv[1], as_version=4)\n"
+        "NotebookClient(nb, timeout=600, kernel_name='python3',"
+        " resources={'metadata': {'path': 'book'}}).execute()\n"
+    )
+    times: dict[str, list[float]] = {}
+    for path in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
+        command = [str(BIN / "python"), "-c", script, str(path)]
+        times[path.stem] = [timed(command, ROOT) for _ in range(runs)]
+    return times
+
+
+def ci_run() -> list[float]:
+    """Seconds of ``CI=true bash .ci/run`` in a fresh clone of HEAD (one run)."""
+    with tempfile.TemporaryDirectory(prefix="bench-ci-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        if (ROOT.parent / "shared").is_dir():  # CI lays shared/ beside the clone
+            shutil.copytree(ROOT.parent / "shared", Path(tmp) / "shared")
+        return [timed(["bash", ".ci/run"], clone, env={**os.environ, "CI": "true"})]
+
+
+# Runs in each page before its own scripts: the first frame at which every math element holds
+# typeset math and no font is still loading.
+TYPESET_PROBE = """
+(() => {
+  const ready = () => {
+    const math = document.querySelectorAll(".math");
+    return math.length > 0 && [...math].every(m => m.querySelector("mjx-container"))
+      && document.fonts.status === "loaded";
+  };
+  const tick = () => ready() ? (window.__mathTypesetAt = performance.now())
+                             : requestAnimationFrame(tick);
+  requestAnimationFrame(tick);
+})();
+"""
+BYTES_JS = """() => [...performance.getEntriesByType("navigation"),
+                     ...performance.getEntriesByType("resource")]
+                    .reduce((total, r) => total + r.decodedBodySize, 0)"""
+
+
+def pages(runs: int) -> dict[str, tuple[list[float], list[float]]]:
+    """For each chapter page: the seconds until its math is typeset, and the MB it loaded."""
+    from browsing import CHROMIUM, LAUNCH_ARGS, SITE, VIEWPORT, chapter_pages
+    from playwright.sync_api import sync_playwright
+
+    if not (SITE / "index.html").is_file():
+        raise SystemExit(f"no built site at {SITE}: run make book first")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    found: dict[str, tuple[list[float], list[float]]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        for chapter in chapter_pages():
+            seconds, megabytes = [], []
+            for _ in range(runs):
+                context = browser.new_context(viewport=VIEWPORT)  # an empty cache each time
+                page = context.new_page()
+                page.add_init_script(TYPESET_PROBE)
+                page.goto(base + chapter, wait_until="load")
+                page.wait_for_function("() => window.__mathTypesetAt", timeout=30_000)
+                page.wait_for_load_state("networkidle")
+                seconds.append(page.evaluate("() => window.__mathTypesetAt") / 1000)
+                megabytes.append(page.evaluate(BYTES_JS) / 1e6)
+                context.close()
+            found[chapter] = (seconds, megabytes)
+        browser.close()
+    server.shutdown()
+    return found
+
+
+def spread(values: list[float], unit: str) -> str:
+    """Format the median, and the range if there are several values."""
+    fmt = (lambda x: f"{x:.2f}") if unit in ("MB",) or max(values) < 10 else (lambda x: f"{x:.0f}")
+    median = fmt(statistics.median(values))
+    if len(values) == 1:
+        return f"{median} {unit}"
+    return f"{median} {unit} ({fmt(min(values))}-{fmt(max(values))})"
+
+
+def main() -> int:
+    """Measure the rows asked for and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="counted runs of each figure")
+    parser.add_argument("--only", nargs="+", choices=[r[0] for r in ROWS] + ["train"])
+    parser.add_argument("--ci", action="store_true", help="also time a fresh-clone CI run")
+    args = parser.parse_args()
+    wanted = set(args.only or [r[0] for r in ROWS if r[0] != "ci"] + ["train"])
+    if args.ci:
+        wanted.add("ci")
+
+    now: dict[str, tuple[str, bool | None, str]] = {}  # row -> (figure, target held, detail)
+
+    def row(name: str, values: list[float], detail: str = "") -> None:
+        _, _, _, _, unit, target = next(r for r in ROWS if r[0] == name)
+        now[name] = (spread(values, unit), statistics.median(values) <= target, detail)
+
+    measure: dict[str, Callable[[], None]] = {}
+
+    def do_make_test() -> None:
+        row("make-test", make_test(args.runs))
+
+    def do_chapter() -> None:
+        times = chapters(args.runs)
+        slowest = max(times, key=lambda c: statistics.median(times[c]))
+        detail = ", ".join(f"{c[:2]}: {statistics.median(t):.1f}" for c, t in times.items())
+        row("chapter", times[slowest], f"{slowest}; each: {detail}")
+
+    def do_ci() -> None:
+        row("ci", ci_run())
+
+    def do_pages() -> None:
+        found = pages(args.runs)
+        worst_t = max(found, key=lambda c: statistics.median(found[c][0]))
+        worst_b = max(found, key=lambda c: statistics.median(found[c][1]))
+        each_t = ", ".join(f"{c[5:7]}: {statistics.median(v[0]):.2f}" for c, v in found.items())
+        each_b = ", ".join(f"{c[5:7]}: {statistics.median(v[1]):.2f}" for c, v in found.items())
+        row("typeset", found[worst_t][0], f"slowest {worst_t}; each: {each_t}")
+        row("bytes", found[worst_b][1], f"largest {worst_b}; each: {each_b}")
+
+    measure = {"make-test": do_make_test, "chapter": do_chapter, "ci": do_ci, "typeset": do_pages}
+    if "bytes" in wanted:
+        wanted.add("typeset")
+    for name, run in measure.items():
+        if name in wanted:
+            print(f"measuring {name} ...", flush=True)
+            run()
+
+    print(f"\nissue 14's figures on this machine ({os.cpu_count()} cores), median of {args.runs}:")
+    print(f"| {'what':45} | {'then (3 ch.)':12} | {'now (6 ch.), median (min-max)':32} | target  |")
+    print(f"|{'-' * 47}|{'-' * 14}|{'-' * 34}|---------|")
+    for name, what, then, target, _, _ in ROWS:
+        figure, held, _ = now.get(name, ("not measured", None, ""))
+        mark = {True: " ok", False: " MISSED", None: ""}[held]
+        print(f"| {what:45} | {then:12} | {figure:32} | {target:7} |{mark}")
+    for name, (_, _, detail) in now.items():
+        if detail:
+            print(f"  {name}: {detail}")
+    if "train" in wanted:
+        print("\ntrain on real data (tools/benchmark_train.py):", flush=True)
+        subprocess.run([str(BIN / "python"), str(ROOT / "tools" / "benchmark_train.py")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
