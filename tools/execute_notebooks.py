@@ -16,6 +16,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+#: .venv's ipykernel, under the name JupyterLab writes into a notebook it saves.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
 
 def execute(path: Path) -> None:
     """Execute the notebook at ``path`` and write it back with its new outputs."""
@@ -30,6 +33,8 @@ def execute(path: Path) -> None:
     )
     client.execute()
     nb.metadata.pop("widgets", None)
+    # The kernel as JupyterLab names it (make lab): opening a chapter there then changes nothing.
+    nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, path)
     print(f"executed {path}")
 
