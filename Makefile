@@ -86,15 +86,18 @@ test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
 
-# Needs the built site (make book) and Debian's chromium (apt-get install chromium); skipped with
-# that message where either is missing, a failure under CI=true. Screenshots: _build/screenshots/.
+# Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
+# hint). Screenshots: _build/screenshots/.
+CHROMIUM_PACKAGES := chromium=chromium,fonts-dejavu-core
 test-browser: $(STAMP)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
+	tools/system_packages.sh $(CHROMIUM_PACKAGES)
 	$(BIN)/python -m pytest tests/browser -p no:cacheprovider
 
 # Runs a copy of one chapter in JupyterLab in Chromium (tests/lab): every cell runs without error
-# and the theorem boxes render. Skipped without chromium, a failure under CI=true. Screenshot:
+# and the theorem boxes render. Chromium as for test-browser. Screenshot:
 # _build/screenshots/lab.png.
 test-lab: $(STAMP)  ## Run a chapter in JupyterLab in Chromium: no cell errors, theorem boxes rendered.
+	tools/system_packages.sh $(CHROMIUM_PACKAGES)
 	$(BIN)/python -m pytest tests/lab -p no:cacheprovider
 
 # Reads the PDF's text with pdftotext (Debian's poppler-utils, installed as root, else a hint).

@@ -3,7 +3,7 @@
 #   tools/system_packages.sh [--no-install-recommends] COMMAND=PACKAGE[,PACKAGE...] ...
 # `dot=graphviz`: the claims' dependency graph (make book); `node=nodejs`: the math typeset at build
 # time (make book); `chromium=chromium,fonts-dejavu-core`:
-# the browser tests (.ci/run); `xelatex=...` and `latexmk=latexmk`: the PDF (make pdf), without
+# the browser and JupyterLab tests (make test, .ci/run); `xelatex=...` and `latexmk=latexmk`: the PDF (make pdf), without
 # the recommended ones (a Java runtime, Ruby, Tk, viewers: ~115 MB more download, unused);
 # `pdftotext=poppler-utils`: its test (make test-pdf). As root it runs apt-get; otherwise it says
 # what to run, and fails.
@@ -24,5 +24,9 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# make test -j2 may ask for two sets at once (the PDF's TeX Live, the browser tests' chromium):
+# one apt-get at a time.
+exec 9>/tmp/linearnet-system-packages.lock
+flock 9
 apt-get update -qq
 apt-get install -y -qq$options $packages >/dev/null
