@@ -109,7 +109,7 @@ test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no 
 # (tests/mutations/mutants.py) and a check of that chapter must fail. It proves the checks' teeth,
 # not the book, so it is not part of make test (which it would slow by a minute); CI runs it.
 test-mutations: $(STAMP)  ## Plant a wrong package function, chapter by chapter: a check must fail each time.
-	$(BIN)/python -m pytest tests/mutations -p no:cacheprovider
+	$(BIN)/python -m pytest tests/mutations -p no:cacheprovider $(XDIST)
 
 # NB=book/04_loss_landscape.ipynb: only that chapter (the fast loop while writing one). Each
 # chapter runs whole in one kernel, on one of the two processes (--dist loadfile).
