@@ -7,14 +7,18 @@ resolver. The pytest fixtures that use them are in ``conftest.py``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("BOOK_SITE", ROOT / "_build" / "html")).resolve()
@@ -358,3 +362,28 @@ def resolve_internal(href: str, base_url: str, site: Path) -> str | None:
         if anchor not in anchors_of(target):
             return f"{href}: {target.relative_to(site)} has no anchor #{anchor}"
     return None
+
+
+def unavailable(message: str) -> None:
+    """Fail under CI (a check that cannot run is a failed check), skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium, driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.is_file():
+        unavailable(
+            f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` "
+            "(Debian/Ubuntu), or set CHROMIUM to its path"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

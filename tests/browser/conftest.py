@@ -33,13 +33,10 @@ from browsing import (
     AXE_RESULT_JS,
     AXE_SHA256,
     AXE_VERSION,
-    CHROMIUM,
     CLAIMS_JS,
     COLLECT_JS,
     COLOUR_RULES,
     DARK_JS,
-    IN_CI,
-    LAUNCH_ARGS,
     NO_CHAPTER,
     NO_SITE,
     RAW_TEX,
@@ -48,9 +45,11 @@ from browsing import (
     START_AXE_JS,
     Visit,
     chapter_pages,
+    chromium,
     open_page,
     screenshot,
     site_pages,
+    unavailable,
     wait_for_mathjax,
 )
 
@@ -66,18 +65,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
-def _unavailable(message: str) -> None:
-    """Fail under CI (a check that cannot run is a failed check), skip elsewhere."""
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def site() -> Path:
     """The root folder of the built website."""
     if not (SITE / "index.html").is_file():
-        _unavailable(f"no built site at {SITE}: run `make book` first (the browser tests need it)")
+        unavailable(f"no built site at {SITE}: run `make book` first (the browser tests need it)")
     return SITE
 
 
@@ -105,19 +97,8 @@ def base_url(site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium, driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.is_file():
-        _unavailable(
-            f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` "
-            "(Debian/Ubuntu), or set CHROMIUM to its path"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import CHROMIUM, IN_CI, LAUNCH_ARGS, ROOT
+from browsing import ROOT, chromium
 from labserver import (
     Lab,
     copy_chapter,
@@ -34,13 +34,6 @@ from labserver import (
 )
 
 log = logging.getLogger(__name__)
-
-
-def _unavailable(message: str) -> None:
-    """Fail under CI (a check that cannot run is a failed check), skip elsewhere."""
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -81,16 +74,5 @@ def lab(lab_starting: Lab, browser: Any) -> Lab:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium, driven by Playwright (never a downloaded browser)."""
-    if not CHROMIUM.is_file():
-        _unavailable(
-            f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install chromium` "
-            "(Debian/Ubuntu), or set CHROMIUM to its path"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as b:
+        yield b
