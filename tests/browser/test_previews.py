@@ -10,6 +10,7 @@ may leave the site.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -176,3 +177,33 @@ def test_tips_load_the_sites_own_tippy(hovered: Any, base_url: str) -> None:
     own = [u for u in scripts if u.startswith(urljoin(base_url, "_static/"))]
     assert scripts, "the page loads no Tippy.js"
     assert own == scripts, f"Tippy.js from {scripts}"
+
+
+def _tips_of(chapter: str) -> dict[str, str]:
+    """The page's tips as sphinx-tippy wrote them: link selector -> the tip's HTML."""
+    page = SITE / chapter
+    script = _soup(page).find("script", src=re.compile(r"_static/tippy/.*\.js"))
+    assert script is not None, f"{chapter} loads no tips"
+    source = (page.parent / unquote(str(script["src"]).split("?")[0])).read_text(encoding="utf-8")
+    start = source.index("selector_to_html = ") + len("selector_to_html = ")
+    tips, _ = json.JSONDecoder().raw_decode(source[start:])
+    return dict(tips)
+
+
+def test_every_reference_of_every_chapter_has_a_preview(chapter: str, site: Path) -> None:
+    # Every link of a chapter's text to a claim, an equation or a work cited, not only the three
+    # hovered above, must have a tip: its selector is in the tips that the page loads.
+    assert chapter not in (NO_SITE, NO_CHAPTER)
+    page, tips = SITE / chapter, _tips_of(chapter)
+    missing, seen = [], 0
+    for link in _soup(page).select("article.bd-article a.reference.internal[href*='#']"):
+        href = str(link["href"])
+        path, _, anchor = href.partition("#")
+        target_file = (page.parent / unquote(path)).resolve() if path else page
+        target = _soup(target_file).find(id=unquote(anchor)) if target_file.is_file() else None
+        if isinstance(target, Tag) and _kind(target):
+            seen += 1
+            if f'a[href="{href}"]' not in tips:
+                missing.append(href)
+    assert seen > 0, f"{chapter} refers to no claim, equation or work"
+    assert missing == [], f"references with no preview on {chapter}: {sorted(set(missing))}"
