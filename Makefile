@@ -82,7 +82,10 @@ test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), 
 	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-notebooks test-lab pdf test-pdf book test-browser \
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
+# The verification tests build small sites with the claims' graph, and the math is typeset under
+# node: Graphviz and node, as for make book.
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
+	tools/system_packages.sh dot=graphviz node=nodejs
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
 
