@@ -1,5 +1,8 @@
 """Sphinx extension: what the previews on hover (sphinx-tippy) need beyond sphinx-tippy itself.
 
+- ``previews.js`` (in ``static/``) stands in for each page's tips script: it loads the tips when
+  the reader first points at, or tabs to, a link in the text, not with the page (on a long chapter
+  the tips are about 0.5 MB, a fifth of what the page loads).
 - ``previews.css`` (in ``static/``) gives the tips the theme's colours (light or dark) instead of
   Tippy's dark grey. Their math needs nothing here: sphinx-tippy copies the target's HTML, typeset
   at build time (mathjax_prerender.py).
@@ -33,6 +36,19 @@ def remove_stale_tips(app: Sphinx, exception: Exception | None) -> None:
         stale.unlink()
 
 
+def load_tips_on_demand(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Put ``previews.js`` in place of the page's tips script, which it loads when wanted."""
+    scripts = context.get("script_files", [])
+    for i, script in enumerate(scripts):
+        name = str(getattr(script, "filename", script))
+        if name.startswith("_static/tippy/") and name.endswith(".js"):
+            tips = context["pathto"](name, resource=True)
+            attributes = {"defer": "defer", "data-tips": tips}
+            scripts[i] = type(script)("_static/previews.js", priority=script.priority, **attributes)
+
+
 def every_page(
     app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -41,8 +57,9 @@ def every_page(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the style, the pages to write and the clean-up after sphinx-tippy."""
+    """Register the style, the tips loaded on demand, the pages to write, the clean-up."""
     app.add_css_file("previews.css")
     app.connect("env-get-outdated", every_page)
+    app.connect("html-page-context", load_tips_on_demand, priority=800)  # after sphinx-tippy
     app.connect("build-finished", remove_stale_tips, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
