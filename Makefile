@@ -72,6 +72,7 @@ XDIST := $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS))
 FAILED := _build/failed-checks
 ifdef TESTING
 RECORD_FAILURE = || echo "$@" >> $(FAILED)
+test-browser: export LINEARNET_AFTER_TEST_RUN = 1
 $(OUTCOMES): test-unit test-notebooks
 book: pdf
 test-browser: book

@@ -26,6 +26,8 @@ SCREENSHOTS = SITE.parent / "screenshots"
 TOC = Path(os.environ.get("BOOK_TOC", ROOT / "_toc.yml")).resolve()
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: Set by make test, which builds the site from its own test run just before the browser tests.
+AFTER_TEST_RUN = os.environ.get("LINEARNET_AFTER_TEST_RUN") == "1"
 VIEWPORT = {"width": 1280, "height": 900}
 LAUNCH_ARGS = [
     # Pages scanned side by side (conftest.visit) run at full speed, none throttled as hidden.
@@ -108,6 +110,8 @@ class Visit:
     screenshot: Path | None = None
     #: Set to False once the test's own tools (axe) start running in the page.
     recording: bool = True
+    #: The previews' tips requested before the first hover (test_previews: none).
+    tips_before_hover: list[str] = field(default_factory=list)
     #: The labelled claims on the page and their badges (CLAIMS_JS), read on the same visit.
     claims: list[dict[str, Any]] = field(default_factory=list)
 
@@ -209,14 +213,51 @@ COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 # re-fetches the stylesheets itself (for two CSS-media rules), resolving ``@import`` against the
 # page rather than the stylesheet, and its own 404s are no fault of the site. ``onlyRules``: a list
 # of rules to run instead of all (the dark scan's COLOUR_RULES), or null.
+#
+# Highlighted code: a long chapter's code cells hold about 8,500 tokens (``<span class="n">``...)
+# in a few dozen looks, and the colour-contrast rule costs about 1 ms a token. Tokens that look
+# the same on the same backgrounds get the same verdict, so each scan checks the first token of
+# each look, and the others are hidden from it (``data-axe-same-look``, ``visibility: hidden``
+# for the scan: the layout does not move, and no other axe rule applies to a plain token span; an
+# exclusion list of thousands of elements would cost axe more than it saves). A look: the
+# token's colour, weight, style, size, shadow and opacity; the background colour, image and
+# opacity of each element around it up to <html>; and what axe reads in its text (its length up
+# to 3; letters or digits; other characters): axe leaves a single character undecided, so "1"
+# and "10" in the same colour are two looks. Marked afresh for each scan: the dark theme changes
+# the looks.
 AXE_JS = """
 async (onlyRules) => {
+  const style = el => getComputedStyle(el);
+  const around = new Map();  // element -> its backgrounds and theirs, up to <html>
+  const backgrounds = el => {
+    if (!el) return "";
+    if (!around.has(el)) {
+      const s = style(el);
+      around.set(el, [s.backgroundColor, s.backgroundImage, s.opacity,
+                      backgrounds(el.parentElement)].join("|"));
+    }
+    return around.get(el);
+  };
+  const tokens = [...document.querySelectorAll(".highlight pre span")];
+  const looks = new Set(), same = tokens.map(token => {  // read every style, then mark
+    const s = style(token);
+    const text = token.textContent.trim();  // axe judges one character, or symbols, apart
+    const look = [s.color, s.fontWeight, s.fontStyle, s.fontSize, s.textShadow, s.opacity,
+                  s.backgroundColor, backgrounds(token.parentElement), Math.min(text.length, 3),
+                  /[\\p{L}\\p{N}]/u.test(text), /[^\\p{L}\\p{N}]/u.test(text)].join("|");
+    return looks.has(look) || !looks.add(look);
+  });
+  tokens.forEach((token, i) => token.toggleAttribute("data-axe-same-look", same[i]));
+  const hide = document.createElement("style");
+  hide.textContent = "[data-axe-same-look] { visibility: hidden !important; }";
+  document.head.append(hide);
   const r = await axe.run(document, {
     resultTypes: ["violations"],
     preload: false,
     ...(onlyRules ? {runOnly: {type: "rule", values: onlyRules}}
                   : {rules: {"label-content-name-mismatch": {enabled: true}}}),
   });
+  hide.remove();
   return {version: axe.version, violations: r.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(" "), impact: n.impact,

@@ -118,7 +118,8 @@ def hovered(preview_page: str, browser: Any, base_url: str) -> tuple[Visit, dict
     tips: dict[str, dict[str, Any]] = {}
     try:
         wait_for_mathjax(page)
-        page.wait_for_load_state("load")  # sphinx-tippy makes the tips on the load event
+        page.wait_for_load_state("networkidle")  # the tips are made after the load event
+        visit.tips_before_hover = [u for u in visit.requests if "/_static/tippy/" in u]
         for kind, (href, _) in references(preview_page).items():
             link = page.locator(f'article.bd-article a[href="{href}"]').first
             handle = _hover(page, link)
@@ -182,9 +183,10 @@ def test_tips_load_the_sites_own_tippy(hovered: Any, base_url: str) -> None:
 def _tips_of(chapter: str) -> dict[str, str]:
     """The page's tips as sphinx-tippy wrote them: link selector -> the tip's HTML."""
     page = SITE / chapter
-    script = _soup(page).find("script", src=re.compile(r"_static/tippy/.*\.js"))
+    # book/_ext/static/previews.js loads them when first wanted, from its data-tips.
+    script = _soup(page).find("script", attrs={"data-tips": re.compile(r"_static/tippy/.*\.js")})
     assert script is not None, f"{chapter} loads no tips"
-    source = (page.parent / unquote(str(script["src"]).split("?")[0])).read_text(encoding="utf-8")
+    source = (page.parent / unquote(str(script["data-tips"]))).read_text(encoding="utf-8")
     start = source.index("selector_to_html = ") + len("selector_to_html = ")
     tips, _ = json.JSONDecoder().raw_decode(source[start:])
     return dict(tips)
@@ -207,3 +209,27 @@ def test_every_reference_of_every_chapter_has_a_preview(chapter: str, site: Path
                 missing.append(href)
     assert seen > 0, f"{chapter} refers to no claim, equation or work"
     assert missing == [], f"references with no preview on {chapter}: {sorted(set(missing))}"
+
+
+def test_tips_load_when_first_wanted(hovered: Any) -> None:
+    # A long chapter's tips are about 0.5 MB: previews.js loads them on the first hover, not
+    # with the page (the page loaded and the network went quiet before the first hover).
+    visit, _ = hovered
+    assert visit.tips_before_hover == [], f"loaded with the page: {visit.tips_before_hover}"
+    assert [u for u in visit.requests if "/_static/tippy/" in u], "no tips loaded on hover"
+
+
+def test_a_reference_reached_by_keyboard_shows_its_tip(
+    preview_page: str, browser: Any, base_url: str
+) -> None:
+    # The first reference a reader tabs to loads the tips, and shows its own.
+    href, _ = references(preview_page)["claim"]
+    visit = Visit(page=preview_page, url=base_url + preview_page)
+    context, page = open_page(browser, visit.url, base_url, visit)
+    try:
+        page.wait_for_load_state("networkidle")
+        link = page.locator(f'article.bd-article a[href="{href}"]').first
+        link.focus()
+        page.wait_for_function("el => el._tippy?.state.isShown", arg=link.element_handle())
+    finally:
+        context.close()

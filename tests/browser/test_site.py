@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from browsing import (
+    AXE_JS,
     AXE_VERSION,
     CONSOLE_ALLOWLIST,
+    DARK_JS,
     MATHJAX_STYLESHEET,
     MATHJAX_VERSION,
     NO_CHAPTER,
@@ -208,3 +210,46 @@ def test_chapter_typesets_from_disk(chapter: str, site: Path, browser: Any) -> N
     assert "error" not in counts["fonts"], f"a MathJax font failed to load: {counts}"
     assert v.blocked == []
     assert v.failed == []
+
+
+def test_search_finds_a_chapter_and_only_the_search_page_loads_the_index(
+    site: Path, browser: Any, base_url: str, visit: Any
+) -> None:
+    # _templates/layout.html keeps the search index off every page but the search page (the
+    # theme's search-as-you-type is off); search itself must still work.
+    chapter = next(p for p in site_pages() if p.startswith("book/05_"))
+    index_loaded = [u for u in visit(chapter).requests if u.endswith("searchindex.js")]
+    assert index_loaded == [], f"{chapter} loads the search index"
+    v = Visit(page="search.html", url=base_url + "search.html?q=conservation")
+    context, page = open_page(browser, v.url, base_url, v)
+    try:
+        found = page.locator(f'#search-results a[href*="{chapter.removeprefix("book/")}"]')
+        found.first.wait_for(timeout=10_000)
+    finally:
+        context.close()
+    assert v.console_errors == []
+
+
+def test_the_scan_of_highlighted_code_catches_one_token_style_in_low_contrast(
+    site: Path, browser: Any, base_url: str, axe_source: str
+) -> None:
+    # The scans check one token of each look in the code (AXE_JS): a single token class given a
+    # colour too faint to read must still be reported, in the light theme and in the dark one.
+    chapter = next(p for p in site_pages() if p.startswith("book/05_"))
+    v = Visit(page=chapter, url=base_url + chapter)
+    context, page = open_page(browser, v.url, base_url, v)
+    try:
+        page.add_style_tag(content=".highlight .mi { color: #c8c8c8 !important; }")
+        page.add_script_tag(content=axe_source)
+        found = []
+        for dark in (False, True):
+            if dark:
+                page.evaluate(DARK_JS)
+                page.add_style_tag(content=".highlight .mi { color: #404040 !important; }")
+            result = page.evaluate(AXE_JS, ["color-contrast"])
+            targets = [n["target"] for x in result["violations"] for n in x["nodes"]]
+            is_mi = "ts => ts.filter(t => document.querySelector(t)?.classList.contains('mi'))"
+            found.append(page.evaluate(is_mi, targets))
+    finally:
+        context.close()
+    assert all(len(targets) >= 1 for targets in found), found
