@@ -6,6 +6,8 @@ scripts twice into every page's ``<head>``. Twice ``const THEBE_JS_URL = ...`` i
 unpkg.com, which this book disables (``launch_buttons: thebe: false``). So, for each page:
 
 - drop sphinx-thebe's configuration script, loader and stylesheet when Thebe is disabled;
+- drop sphinx-design's stylesheet and script (58 kB) from a page that has none of its
+  components (Jupyter Book 1 loads the extension, and with it these files, on every page);
 - drop exact duplicates of a script (same file or same inline body, same attributes);
 - warn (an error under ``-W``) if a script or stylesheet would be loaded from another host.
 
@@ -47,6 +49,10 @@ def _is_thebe(asset: Any) -> bool:
     return "sphinx-thebe." in name or "THEBE_JS_URL" in body
 
 
+def _is_design(asset: Any) -> bool:
+    return "sphinx-design." in _name(asset) or _name(asset).endswith("design-tabs.js")
+
+
 def _thebe_enabled(app: Sphinx) -> bool:
     launch = (app.config.html_theme_options or {}).get("launch_buttons", {}) or {}
     return bool(launch.get("thebe"))
@@ -59,12 +65,14 @@ def _is_remote(name: str) -> bool:
 def tidy_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Deduplicate the page's scripts, drop disabled Thebe, refuse remote assets, fix ARIA."""
+    """Deduplicate the page's scripts, drop disabled Thebe and unused sphinx-design, refuse remote
+    assets, fix ARIA."""
     drop_thebe = not _thebe_enabled(app)
+    drop_design = 'class="sd-' not in context.get("body", "")
     for key in ("script_files", "css_files"):
         kept, seen = [], set()
         for asset in context.get(key, []):
-            if drop_thebe and _is_thebe(asset):
+            if (drop_thebe and _is_thebe(asset)) or (drop_design and _is_design(asset)):
                 continue
             ident = (_name(asset), tuple(sorted(_attributes(asset).items())))
             if ident in seen:

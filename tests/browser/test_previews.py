@@ -118,7 +118,7 @@ def hovered(preview_page: str, browser: Any, base_url: str) -> tuple[Visit, dict
     tips: dict[str, dict[str, Any]] = {}
     try:
         wait_for_mathjax(page)
-        page.wait_for_load_state("networkidle")  # the tips are made after the load event
+        page.wait_for_load_state("load")  # previews.js listens from the load event on
         visit.tips_before_hover = [u for u in visit.requests if "/_static/tippy/" in u]
         for kind, (href, _) in references(preview_page).items():
             link = page.locator(f'article.bd-article a[href="{href}"]').first
@@ -227,7 +227,7 @@ def test_a_reference_reached_by_keyboard_shows_its_tip(
     visit = Visit(page=preview_page, url=base_url + preview_page)
     context, page = open_page(browser, visit.url, base_url, visit)
     try:
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         link = page.locator(f'article.bd-article a[href="{href}"]').first
         link.focus()
         page.wait_for_function("el => el._tippy?.state.isShown", arg=link.element_handle())
