@@ -28,6 +28,7 @@ time what configuration can add.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -68,7 +69,7 @@ def tidy_assets(
     """Deduplicate the page's scripts, drop disabled Thebe and unused sphinx-design, refuse remote
     assets, fix ARIA."""
     drop_thebe = not _thebe_enabled(app)
-    drop_design = 'class="sd-' not in context.get("body", "")
+    drop_design = not re.search(r'class="[^"]*\bsd-', context.get("body", ""))
     for key in ("script_files", "css_files"):
         kept, seen = [], set()
         for asset in context.get(key, []):

@@ -119,7 +119,7 @@ def hovered(preview_page: str, browser: Any, base_url: str) -> tuple[Visit, dict
     try:
         wait_for_mathjax(page)
         page.wait_for_load_state("load")  # previews.js listens from the load event on
-        visit.tips_before_hover = [u for u in visit.requests if "/_static/tippy/" in u]
+        visit.tips_before_hover = _tips_requested(visit)
         for kind, (href, _) in references(preview_page).items():
             link = page.locator(f'article.bd-article a[href="{href}"]').first
             handle = _hover(page, link)
@@ -129,6 +129,11 @@ def hovered(preview_page: str, browser: Any, base_url: str) -> tuple[Visit, dict
     finally:
         context.close()
     return visit, tips
+
+
+def _tips_requested(visit: Visit) -> list[str]:
+    """The page's tips files (sphinx-tippy's, under _static/tippy/) that it requested so far."""
+    return [u for u in visit.requests if "/_static/tippy/" in u]
 
 
 def _hover(page: Any, link: Any) -> Any:
@@ -216,7 +221,7 @@ def test_tips_load_when_first_wanted(hovered: Any) -> None:
     # with the page (the page loaded and the network went quiet before the first hover).
     visit, _ = hovered
     assert visit.tips_before_hover == [], f"loaded with the page: {visit.tips_before_hover}"
-    assert [u for u in visit.requests if "/_static/tippy/" in u], "no tips loaded on hover"
+    assert _tips_requested(visit), "no tips loaded on hover"
 
 
 def test_a_reference_reached_by_keyboard_shows_its_tip(
