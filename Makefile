@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf test test-unit test-notebooks test-browser test-lab test-pdf test-mutations lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf test test-unit test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -88,6 +88,7 @@ test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
 	tools/system_packages.sh dot=graphviz node=nodejs
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
+	  --ignore=tests/portability \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
 
 # Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
@@ -114,6 +115,16 @@ test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no 
 # not the book, so it is not part of make test (which it would slow by a minute); CI runs it.
 test-mutations: $(STAMP)  ## Plant a wrong package function, chapter by chapter: a check must fail each time.
 	$(BIN)/python -m pytest tests/mutations -p no:cacheprovider $(XDIST)
+
+# The portability run: every chapter (or NB=...) under nbval once per way of rounding (OpenBLAS's
+# Haswell, SkylakeX, Sandybridge and Nehalem kernels, one BLAS thread, NumPy without its AVX-512
+# loops; tests/portability/configurations.py), each checked inside the kernel to have taken
+# effect. The outputs must be the stored ones every time. A kernel this CPU cannot run is skipped,
+# with the reason printed. Not part of make test (it runs the chapters six more times); CI runs it.
+test-portability: $(STAMP)  ## Every chapter under 4 OpenBLAS kernels, 1 BLAS thread, NumPy without AVX-512.
+	@rm -rf _build/portability
+	PORTABILITY_NOTEBOOKS="$(NB)" $(BIN)/python -m pytest tests/portability -p no:cacheprovider -rs \
+	  $(XDIST) || status=$$?; cat _build/portability/*.txt 2>/dev/null || true; exit $${status:-0}
 
 # NB=book/04_loss_landscape.ipynb: only that chapter (the fast loop while writing one). Each
 # chapter runs whole in one kernel, on one of the two processes (--dist loadfile).

@@ -251,10 +251,17 @@ def test_far_too_large_lr_raises_divergence_error(
     lr = factor * 2.0 / L
     with pytest.raises(ln.DivergenceError, match=r"diverged with lr=") as info:
         ln.train(X0, z, u, v, lr=lr)
-    message = str(info.value)
+    message, err = str(info.value), info.value
     assert f"lr={lr:g}" in message  # names the step size it was given
-    assert f"2/L = {2.0 / L:.6g}" in message  # and the local step bound
+    assert f"2/L = {2.0 / L:.4g}" in message  # and the local step bound
+    assert "sufficient local condition, not a necessary one" in message
     assert "lr=None" in message  # and how to fix it
+    # the figures it prints, as attributes: the start's cost is ln.cost's, the end's is huge
+    assert err.lr == lr
+    assert err.steps >= 1
+    np.testing.assert_allclose(err.cost_start, ln.cost(X0, z, u, v), rtol=1e-14)
+    assert not err.cost_end <= 1e6 * err.cost_start  # non-finite, or beyond the factor
+    assert f"from {err.cost_start:.4g} to {err.cost_end:.4g}" in message
 
 
 @pytest.mark.parametrize("lr", [1e150, 1e200, 1e300])

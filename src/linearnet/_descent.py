@@ -26,7 +26,18 @@ _GROW = 1.5
 
 
 class DivergenceError(RuntimeError):
-    """Gradient descent diverged: the cost became non-finite or grew without bound."""
+    """Gradient descent diverged: the cost became non-finite or grew without bound.
+
+    Besides its message it carries the figures the message prints: ``lr``, ``steps`` (taken
+    when the divergence was detected), ``cost_start`` and ``cost_end``.
+    """
+
+    def __init__(
+        self, message: str, *, lr: float, steps: int, cost_start: float, cost_end: float
+    ) -> None:
+        super().__init__(message)
+        self.lr, self.steps = lr, steps
+        self.cost_start, self.cost_end = cost_start, cost_end
 
 
 #: ``evaluate(weights) -> (d, grads, change)``: the residual, one gradient array per weight
@@ -106,8 +117,12 @@ def descend(
             if not np.isfinite(C_new) or C_new > DIVERGENCE_FACTOR * max(costs[0], 1e-300):
                 raise DivergenceError(
                     f"gradient descent diverged with lr={eta:g}: after {steps + 1} step(s) the "
-                    f"cost grew from {costs[0]:.6g} to {C_new:.6g}.{hint} Pass a smaller lr, or "
-                    f"lr=None to let train choose the step by backtracking."
+                    f"cost grew from {costs[0]:.4g} to {C_new:.4g}.{hint} Pass a smaller lr, or "
+                    f"lr=None to let train choose the step by backtracking.",
+                    lr=eta,
+                    steps=steps + 1,
+                    cost_start=costs[0],
+                    cost_end=C_new,
                 )
         costs.append(0.5 * float(d @ d))
         steps += 1

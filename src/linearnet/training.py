@@ -172,7 +172,7 @@ def train(
     DivergenceError
         If, with a fixed ``lr``, the cost becomes non-finite or exceeds
         a million times its starting value. The message names ``lr`` and the
-        local step bound :math:`2/L` at the starting point.
+        local step bound :math:`2/L` at the starting point (sufficient there, not necessary).
 
     Examples
     --------
@@ -193,9 +193,10 @@ def train(
         record_every = check_positive_int("record_every", record_every)
     L0 = _curvature_bound(X, z_arr, u_arr, v_arr, float(np.linalg.norm(X, 2)))
     hint = (
-        f" At the starting point the curvature of C is at most L = {L0:.6g}, so a fixed step "
-        f"below 2/L = {2.0 / L0:.6g} is needed at least there (a local bound: the curvature "
-        f"changes along the run)."
+        f" At the starting point every eigenvalue of the Hessian of C lies in [-L, L] with "
+        f"L = {L0:.4g}: a fixed step below 2/L = {2.0 / L0:.4g} would lower the cost if that "
+        f"bound held along the whole step (a sufficient local condition, not a necessary one; "
+        f"the curvature changes along the run)."
     )
 
     def evaluate(W: list[FloatArray]) -> tuple[FloatArray, list[FloatArray], _Change]:
