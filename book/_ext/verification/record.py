@@ -12,12 +12,14 @@ import datetime
 import enum
 import hashlib
 import json
+import platform
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 REPORT_DIR = Path("_build") / "verification"
 TAG_PREFIX = "verifies:"  # a cell tagged verifies:<label> checks the claim <label>
 #: The files each kind of session ran on: if one of them changes, the session's report is stale.
@@ -81,7 +83,40 @@ class Report:
     time: str
     sources: str  # digest(root, session)
     checks: tuple[Check, ...]
+    machine: str = ""  # where it ran: machine_summary()
     schema: int = SCHEMA_VERSION
+
+
+def _cpu_model() -> str:
+    try:  # Linux
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def machine_summary() -> str:
+    """What the checks ran on, from what NumPy's ``show_runtime()`` reads: the CPU, the BLAS
+    library with its kernel and threads, NumPy with the SIMD extensions it dispatches to, and
+    Python. The book's numbers are meant not to depend on it (``make test-portability``)."""
+    import numpy as np
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    from threadpoolctl import threadpool_info
+
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    library = (
+        f"{blas[0]['internal_api']} {blas[0]['version']} ({blas[0].get('architecture')} kernel, "
+        f"{blas[0]['num_threads']} threads)"
+        if blas
+        else "no BLAS found"
+    )
+    simd = " ".join(f for f in __cpu_dispatch__ if __cpu_features__.get(f)) or "baseline only"
+    return (
+        f"{_cpu_model()} ({platform.machine()}, {platform.system()}); {library}; "
+        f"NumPy {np.__version__} (SIMD: {simd}); Python {sys.version.split()[0]}"
+    )
 
 
 def labels_in_tags(tags: list[str] | None) -> tuple[str, ...]:
@@ -107,7 +142,7 @@ def write(root: Path, session: str, checks: list[Check]) -> None:
     git = ["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12"]
     commit = subprocess.run(git, capture_output=True, text=True).stdout.strip() or "unknown"
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    report = Report(session, commit, now, digest(root, session), tuple(checks))
+    report = Report(session, commit, now, digest(root, session), tuple(checks), machine_summary())
     (root / REPORT_DIR).mkdir(parents=True, exist_ok=True)
     (root / REPORT_DIR / f"{session}.json").write_text(json.dumps(dataclasses.asdict(report)))
 

@@ -174,7 +174,8 @@ class Page:
         for r in self.v.reports:
             commit = nodes.literal(text=r.commit)
             about = para(nodes.strong(text=r.session), f" tests: {r.time}, commit ", commit)
-            runs += nodes.list_item("", about, ids=[f"run-{r.session}"])
+            on = para("on ", r.machine, classes=["verification-machine"])
+            runs += nodes.list_item("", about, on, ids=[f"run-{r.session}"])
         out = [para("Outcomes come from these test runs of the current sources:"), runs]
         if not self.v.reports:
             no_run = nodes.strong(text="No test run of the current sources is recorded")
