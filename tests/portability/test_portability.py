@@ -26,7 +26,7 @@ from configurations import CONFIGURATIONS, EXPECT, LOG, Configuration, cannot_ru
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 REPORTS = ROOT / "_build" / "portability"
-FAILED = re.compile(r"^FAILED \S+\.ipynb::Cell \d+.*$", re.MULTILINE)
+FAILED = re.compile(r"^FAILED \S+\.ipynb::Cell \d+", re.MULTILINE)
 
 
 def _notebooks() -> list[str]:
