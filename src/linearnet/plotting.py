@@ -6,6 +6,7 @@ Matplotlib is imported inside the function, so ``import linearnet`` does not loa
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linearnet._validation import check_positive_int
@@ -13,7 +14,7 @@ from linearnet._validation import check_positive_int
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["draw_network"]
+__all__ = ["DrawnNetwork", "draw_network", "read_network"]
 
 #: Radius of a node circle, in data units (layers are one unit apart horizontally).
 _NODE_RADIUS = 0.16
@@ -171,6 +172,103 @@ def draw_network(p: int = 2, h: int = 2, ax: Axes | None = None) -> Axes:
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
+
+
+@dataclass(frozen=True)
+class DrawnNetwork:
+    """A network diagram as a reader sees it (:func:`read_network`).
+
+    Attributes
+    ----------
+    edges : list of (str, (int, str), (int, str))
+        For each edge label: its text, and the node its arrow leaves and the node it enters,
+        each as (column, text): column 0 the inputs, 1 the hidden layer, 2 the output.
+    others : list of str
+        The texts that are neither a node nor on an arrow (the layer captions), sorted.
+    """
+
+    edges: list[tuple[str, tuple[int, str], tuple[int, str]]]
+    others: list[str]
+
+
+def read_network(ax: Axes) -> DrawnNetwork:
+    r"""Read a network diagram from what is drawn: texts, circles and arrows, not the ``gid``\ s.
+
+    The independent reading behind the checks of :prf:ref:`def-network`'s figure. A *node* is a
+    text inside a circle, named by its column (circles ranked by their horizontal position) and
+    its text. An *arrow* is an annotation with an arrow; it runs from the node nearest its tail
+    to the node nearest its head. An *edge label* is a text that lies on exactly one arrow, and
+    names the edge of that arrow. So a label drawn on the wrong arrow, or a node given the
+    wrong text, is read as the reader would read it.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        A diagram, as drawn by :func:`draw_network`.
+
+    Returns
+    -------
+    DrawnNetwork
+        The edges, sorted, and the other texts.
+
+    Raises
+    ------
+    ValueError
+        If an arrow ends at no node, or a text lies on more than one arrow (a label on a
+        crossing says nothing about which edge it names).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> drawn = read_network(draw_network(1, 1))
+    >>> drawn.edges[0]
+    ('$u_{01}$', (0, '$1$'), (1, '$y_{1}$'))
+    >>> drawn.others
+    ['hidden layer', 'input layer', 'output']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close("all")
+    """
+    from matplotlib.patches import Circle
+    from matplotlib.text import Annotation
+
+    circles = [c for c in ax.patches if isinstance(c, Circle)]
+    columns = sorted({round(c.center[0], 9) for c in circles})
+    arrows = [t for t in ax.texts if isinstance(t, Annotation) and t.arrow_patch is not None]
+    nodes: list[tuple[tuple[float, float], tuple[int, str]]] = []
+    rest = []
+    for t in ax.texts:
+        if t in arrows:
+            continue
+        xy = t.get_position()
+        inside = [c for c in circles if math.dist(xy, c.center) < c.radius]
+        if inside:
+            column = columns.index(round(inside[0].center[0], 9))
+            nodes.append((inside[0].center, (column, t.get_text())))
+        else:
+            rest.append(t)
+
+    def node_at(xy: tuple[float, float]) -> tuple[int, str]:
+        centre, name = min(nodes, key=lambda n: math.dist(xy, n[0]))
+        if math.dist(xy, centre) > 2 * _NODE_RADIUS:
+            raise ValueError(f"an arrow ends at {xy}, at no node: the diagram cannot be read")
+        return name
+
+    segments = [(ann.xyann, ann.xy, node_at(ann.xyann), node_at(ann.xy)) for ann in arrows]
+    edges, others = [], []
+    for t in rest:
+        on = [
+            (a, b)
+            for start, end, a, b in segments
+            if _segment_distance(t.get_position(), start, end) < 1e-6
+        ]
+        if len(on) > 1:
+            raise ValueError(f"the text {t.get_text()!r} lies on {len(on)} arrows: which edge?")
+        if on:
+            edges.append((t.get_text(), *on[0]))
+        else:
+            others.append(t.get_text())
+    return DrawnNetwork(sorted(edges), sorted(others))
 
 
 def _segment_distance(

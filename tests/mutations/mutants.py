@@ -112,12 +112,30 @@ def _deep_collapse_without_output_bias(f: Callable[..., Any]) -> Callable[..., A
     return collapse
 
 
+def _network_labels_swapped(f: Callable[..., Any]) -> Callable[..., Any]:
+    def draw_network(*args: Any, **kwargs: Any) -> Any:
+        ax = f(*args, **kwargs)
+        a, b = (t for t in ax.texts if t.get_text() in ("$u_{01}$", "$u_{02}$"))
+        a_text = a.get_text()
+        a.set_text(b.get_text())  # the two labels on each other's edges, ids unchanged
+        b.set_text(a_text)
+        return ax
+
+    return draw_network
+
+
 #: name -> (module, function, how to make it wrong, the chapter that must catch it)
 MUTANTS: dict[str, tuple[str, str, Wrap, str]] = {
     "collapse-without-v0": (
         "linearnet.model",
         "collapse",
         _collapse_without_v0,
+        "book/01_model_outline.ipynb",
+    ),
+    "network-labels-swapped": (
+        "linearnet.plotting",
+        "draw_network",
+        _network_labels_swapped,
         "book/01_model_outline.ipynb",
     ),
     "hidden-without-bias": (
