@@ -253,7 +253,7 @@ def test_far_too_large_lr_raises_divergence_error(
         ln.train(X0, z, u, v, lr=lr)
     message, err = str(info.value), info.value
     assert f"lr={lr:g}" in message  # names the step size it was given
-    assert f"2/L = {2.0 / L:.4g}" in message  # and the local step bound
+    assert f"2/Λ = {2.0 / L:.4g}" in message  # and the local step bound
     assert "sufficient local condition, not a necessary one" in message
     assert "lr=None" in message  # and how to fix it
     # the figures it prints, as attributes: the start's cost is ln.cost's, the end's is huge
@@ -270,7 +270,7 @@ def test_overflowing_lr_raises_divergence_error_not_a_float_warning(
 ) -> None:
     # pytest turns warnings into errors: a RuntimeWarning from numpy's overflow would surface
     # here instead of the DivergenceError, and without -W error the user would see both.
-    with pytest.raises(ln.DivergenceError, match=r"2/L"):
+    with pytest.raises(ln.DivergenceError, match=r"2/Λ"):
         ln.train(*random_problem, lr=lr)
 
 

@@ -1,12 +1,12 @@
 r"""A linear network with any number of layers, each with its biases: the book's chapter 6.
 
-Rows are samples. With ``X0`` of shape ``(n, p)`` and hidden widths :math:`n_1, \dots, n_{L-1}`
+Rows are samples. With ``X0`` of shape ``(n, p)`` and hidden widths :math:`n_1, \dots, n_{N-1}`
 (:math:`n_0 = p`), layer :math:`l` has weights :math:`W_l` of shape
-:math:`(n_{l-1} + 1, n_l)`, row 0 its biases, and the last layer :math:`W_L` is a vector of shape
-:math:`(n_{L-1} + 1,)`, entry 0 the output bias:
+:math:`(n_{l-1} + 1, n_l)`, row 0 its biases, and the last layer :math:`W_N` is a vector of shape
+:math:`(n_{N-1} + 1,)`, entry 0 the output bias:
 
-.. math:: A_0 = X_0, \qquad A_l = [1\ A_{l-1}]\, W_l \ (l < L), \qquad
-          z^{pred} = [1\ A_{L-1}]\, W_L .
+.. math:: A_0 = X_0, \qquad A_l = [1\ A_{l-1}]\, W_l \ (l < N), \qquad
+          z^{pred} = [1\ A_{N-1}]\, W_N .
 
 With two layers, ``weights = [u, v]`` and everything here agrees exactly with
 :func:`linearnet.predict`, :func:`linearnet.gradients` and :func:`linearnet.collapse`. A list of
@@ -76,7 +76,7 @@ def init_params(
     p : int
         Number of input features.
     widths : sequence of int
-        The hidden widths :math:`n_1, \dots, n_{L-1}`; the depth is ``L = len(widths) + 1``.
+        The hidden widths :math:`n_1, \dots, n_{N-1}`; the depth is ``N = len(widths) + 1``.
         Empty for the one-layer model.
     rng : numpy.random.Generator
         The only source of randomness, e.g. ``np.random.default_rng(0)``.
@@ -87,7 +87,7 @@ def init_params(
     -------
     weights : list of ndarray
         ``weights[l - 1]`` of shape ``(n_{l-1} + 1, n_l)`` for the hidden layers; the last of
-        shape ``(n_{L-1} + 1,)``.
+        shape ``(n_{N-1} + 1,)``.
 
     Raises
     ------
@@ -118,7 +118,7 @@ def init_params(
 
 
 def predict(X0: ArrayLike, weights: Sequence[ArrayLike]) -> FloatArray:
-    r"""Network output :math:`z^{pred} = [1\ A_{L-1}]\, W_L`, layer after layer.
+    r"""Network output :math:`z^{pred} = [1\ A_{N-1}]\, W_N`, layer after layer.
 
     The book's :prf:ref:`def-deep-network`.
 
@@ -127,7 +127,7 @@ def predict(X0: ArrayLike, weights: Sequence[ArrayLike]) -> FloatArray:
     X0 : array_like of shape (n, p)
         The inputs.
     weights : sequence of array_like
-        :math:`W_1, \dots, W_L` as described in the module docstring.
+        :math:`W_1, \dots, W_N` as described in the module docstring.
 
     Returns
     -------
@@ -188,12 +188,12 @@ def gradients(X0: ArrayLike, z: ArrayLike, weights: Sequence[ArrayLike]) -> list
     The prediction is linear in each layer's hidden values, with the same coefficients for every
     sample: :math:`\partial z_i^{pred} / \partial A_{l, ik} = \beta_{l,k}`, where
 
-    .. math:: \beta_{L-1} = W_{L, 1:}, \qquad \beta_{l-1} = W_{l, 1:}\, \beta_l
+    .. math:: \beta_{N-1} = W_{N, 1:}, \qquad \beta_{l-1} = W_{l, 1:}\, \beta_l
 
     (:math:`W_{l, 1:}`: :math:`W_l` without its bias row). With :math:`d = z^{pred} - z`,
 
-    .. math:: \frac{\partial C}{\partial W_l} = [1\ A_{l-1}]^T d\; \beta_l^T \ (l < L), \qquad
-              \frac{\partial C}{\partial W_L} = [1\ A_{L-1}]^T d ,
+    .. math:: \frac{\partial C}{\partial W_l} = [1\ A_{l-1}]^T d\; \beta_l^T \ (l < N), \qquad
+              \frac{\partial C}{\partial W_N} = [1\ A_{N-1}]^T d ,
 
     which for two layers is :func:`linearnet.gradients`: :math:`X^T d\, v_{1:}^T` and
     :math:`Y^T d`.
@@ -235,14 +235,14 @@ def collapse(weights: Sequence[ArrayLike]) -> FloatArray:
     (:math:`c \leftarrow W_l\, c_{1:} + c_0 e_0`) until one layer is left. Written out,
 
     .. math:: w_{1:} = W_{1, 1:}\, \beta_1, \qquad
-              w_0 = W_{L, 0} + \sum_{l=1}^{L-1} W_{l, 0}\, \beta_l
+              w_0 = W_{N, 0} + \sum_{l=1}^{N-1} W_{l, 0}\, \beta_l
 
     with the :math:`\beta_l` of :func:`gradients` (:math:`W_{l, 0}`: the bias row).
 
     Parameters
     ----------
     weights : sequence of array_like
-        :math:`W_1, \dots, W_L`.
+        :math:`W_1, \dots, W_N`.
 
     Returns
     -------
@@ -282,7 +282,7 @@ def train(
 
     Used for the book's :prf:ref:`rem-deep-diabetes` and :prf:ref:`obs-deep-starts`.
 
-    .. math:: W_l \leftarrow W_l - \eta\, \frac{\partial C}{\partial W_l}, \quad l = 1, \dots, L
+    .. math:: W_l \leftarrow W_l - \eta\, \frac{\partial C}{\partial W_l}, \quad l = 1, \dots, N
 
     Parameters
     ----------
@@ -297,7 +297,7 @@ def train(
         backtracking as in :func:`linearnet.train`: the previous step times 1.5 (the first: 1),
         halved until :math:`C` decreases by at least :math:`\tfrac12 \eta \lVert \nabla C
         \rVert^2`. The decrease is computed from the prediction along the step, a polynomial of
-        degree :math:`L` in :math:`\eta` whose coefficients come from one pass through the
+        degree :math:`N` in :math:`\eta` whose coefficients come from one pass through the
         layers, so it stays exact up to rounding even when it is tiny next to :math:`C`.
     max_steps : int, default 200_000
         Upper bound on the number of steps.
@@ -353,9 +353,9 @@ def _forward(X: FloatArray, W: list[FloatArray]) -> tuple[list[FloatArray], Floa
 
 
 def _betas(W: list[FloatArray]) -> list[FloatArray]:
-    r"""Return :math:`\beta_1, \dots, \beta_{L-1}`.
+    r"""Return :math:`\beta_1, \dots, \beta_{N-1}`.
 
-    :math:`\beta_{L-1} = W_{L,1:}` and :math:`\beta_{l-1} = W_{l,1:} \beta_l`.
+    :math:`\beta_{N-1} = W_{N,1:}` and :math:`\beta_{l-1} = W_{l,1:} \beta_l`.
     """
     if len(W) == 1:
         return []
@@ -384,7 +384,7 @@ def _evaluate(
     """
     inputs, z_pred = _forward(X, W)
     d = z_pred - z
-    # dC/dW_l = [1 A_(l-1)]^T d beta_l^T for l < L, and [1 A_(L-1)]^T d for the last layer
+    # dC/dW_l = [1 A_(l-1)]^T d beta_l^T for l < N, and [1 A_(N-1)]^T d for the last layer
     grads = [np.outer(A.T @ d, b) for A, b in zip(inputs[:-1], _betas(W), strict=True)]
     grads.append(inputs[-1].T @ d)
     coeffs: list[FloatArray] = []
@@ -404,7 +404,7 @@ def _evaluate(
 def _prediction_along(
     inputs: list[FloatArray], z_pred: FloatArray, W: list[FloatArray], G: list[FloatArray]
 ) -> list[FloatArray]:
-    r"""Return :math:`c_0, \dots, c_L` with :math:`z^{pred}(W - \eta G) = \sum_k \eta^k c_k`.
+    r"""Return :math:`c_0, \dots, c_N` with :math:`z^{pred}(W - \eta G) = \sum_k \eta^k c_k`.
 
     ``inputs`` and ``z_pred`` come from :func:`_forward` at ``W``: they are the constant
     coefficients. Each layer is linear in its weights, so a layer's input is a polynomial in

@@ -3,11 +3,11 @@ r"""The linear network of :mod:`linearnet.deep` with symbolic entries, for chapt
 Import it explicitly (``from linearnet import symbolic_deep``): it loads SymPy. The forward pass
 is the definition, written once more with SymPy matrices:
 
-.. math:: A_0 = X_0, \qquad A_l = [1\ A_{l-1}]\, W_l \ (l < L), \qquad
-          z^{pred} = [1\ A_{L-1}]\, W_L .
+.. math:: A_0 = X_0, \qquad A_l = [1\ A_{l-1}]\, W_l \ (l < N), \qquad
+          z^{pred} = [1\ A_{N-1}]\, W_N .
 
 Entry :math:`(j, k)` of layer :math:`l` is the symbol ``W{l}_{j},{k}`` (row 0 the biases); the
-last layer is a column with entries ``W{L}_{j}``.
+last layer is a column with entries ``W{N}_{j}``.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ class SymbolicDeepNetwork:
         :math:`[1\ X_0]`.
     weights : tuple of sympy.Matrix
         :math:`W_l` of shape :math:`(n_{l-1} + 1, n_l)`; the last of shape
-        :math:`(n_{L-1} + 1, 1)`.
+        :math:`(n_{N-1} + 1, 1)`.
     hidden : tuple of sympy.Matrix
-        :math:`A_1, \dots, A_{L-1}`, of shapes :math:`(n, n_l)`.
+        :math:`A_1, \dots, A_{N-1}`, of shapes :math:`(n, n_l)`.
     z : sympy.Matrix of shape (n, 1)
         Targets.
     z_pred : sympy.Matrix of shape (n, 1)
@@ -71,7 +71,7 @@ def network(n: int, p: int, widths: list[int] | tuple[int, ...]) -> SymbolicDeep
     n, p : int
         Samples and input features.
     widths : list or tuple of int
-        Hidden widths :math:`n_1, \dots, n_{L-1}` (empty: one layer).
+        Hidden widths :math:`n_1, \dots, n_{N-1}` (empty: one layer).
 
     Returns
     -------

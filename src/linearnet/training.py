@@ -77,14 +77,15 @@ def curvature_bound(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> 
 
     Checked against the Hessian along runs in the book's :prf:ref:`rem-curvature-bound`.
 
-    .. math:: L = \lVert X \rVert_2^2 \lVert v_{1:} \rVert^2 + \lVert Y \rVert_2^2
+    .. math:: \Lambda = \lVert X \rVert_2^2 \lVert v_{1:} \rVert^2 + \lVert Y \rVert_2^2
               + \lVert X^T d \rVert
 
     The first two terms bound the Gauss-Newton part :math:`J^T J`, the last the part from the
     second derivatives :math:`\partial^2 z_i / \partial u_{jk} \partial v_k = x_{ij}`, so every
-    eigenvalue of the Hessian at :math:`(u, v)` lies in :math:`[-L, L]`. The bound holds at
-    :math:`(u, v)` only: :math:`C` is a quartic, whose curvature grows away from the point. So
-    :math:`2/L` is a local step bound at the point, not a step that keeps a whole run stable.
+    eigenvalue of the Hessian at :math:`(u, v)` lies in :math:`[-\Lambda, \Lambda]`. The bound
+    holds at :math:`(u, v)` only: :math:`C` is a quartic, whose curvature grows away from the
+    point. So :math:`2/\Lambda` is a local step bound at the point, not a step that keeps a
+    whole run stable.
 
     Parameters
     ----------
@@ -95,7 +96,8 @@ def curvature_bound(X0: ArrayLike, z: ArrayLike, u: ArrayLike, v: ArrayLike) -> 
 
     Returns
     -------
-    L : float
+    Lambda : float
+        The bound :math:`\Lambda`.
 
     Raises
     ------
@@ -147,7 +149,7 @@ def train(
     lr : float, optional
         A fixed step size :math:`\eta`. With ``None`` (the default) the step is chosen at every
         iteration by backtracking: start from the previous step times 1.5 (initially
-        :math:`1/L`, see :func:`curvature_bound`) and halve it until the cost decreases by at
+        :math:`1/\Lambda`, see :func:`curvature_bound`) and halve it until the cost decreases by at
         least :math:`\tfrac12 \eta \lVert \nabla C \rVert^2` (Armijo's condition), so the cost
         never increases (beyond rounding in evaluating :math:`C`).
     max_steps : int, default 200_000
@@ -172,7 +174,8 @@ def train(
     DivergenceError
         If, with a fixed ``lr``, the cost becomes non-finite or exceeds
         a million times its starting value. The message names ``lr`` and the
-        local step bound :math:`2/L` at the starting point (sufficient there, not necessary).
+        local step bound :math:`2/\Lambda` at the starting point (sufficient there, not
+        necessary).
 
     Examples
     --------
@@ -193,8 +196,8 @@ def train(
         record_every = check_positive_int("record_every", record_every)
     L0 = _curvature_bound(X, z_arr, u_arr, v_arr, float(np.linalg.norm(X, 2)))
     hint = (
-        f" At the starting point every eigenvalue of the Hessian of C lies in [-L, L] with "
-        f"L = {L0:.4g}: a fixed step below 2/L = {2.0 / L0:.4g} would lower the cost if that "
+        f" At the starting point every eigenvalue of the Hessian of C lies in [-Λ, Λ] with "
+        f"Λ = {L0:.4g}: a fixed step below 2/Λ = {2.0 / L0:.4g} would lower the cost if that "
         f"bound held along the whole step (a sufficient local condition, not a necessary one; "
         f"the curvature changes along the run)."
     )
