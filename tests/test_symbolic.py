@@ -112,7 +112,7 @@ def test_note_identities_hold_exactly() -> None:
             for xi1, xi2 in net.X0.tolist()
         ]
     )
-    assert symbolic.assert_identity(net.z_pred, expanded, "eq (3)") == "proved: eq (3)"
+    assert symbolic.assert_identity(net.z_pred, expanded, "eq (3)") == "✓ eq (3), exactly"
     # The matrix form of the gradients: dC/du = X^T d v_{1:}^T and dC/dv = Y^T d.
     dC_du = net.u.applyfunc(lambda s: sp.diff(net.C, s))
     dC_dv = net.v.applyfunc(lambda s: sp.diff(net.C, s))
@@ -125,9 +125,9 @@ def test_note_identities_hold_exactly() -> None:
 
 def test_assert_identity_returns_a_confirmation() -> None:
     a, b = sp.symbols("a b")
-    assert symbolic.assert_identity((a + b) ** 2, a**2 + 2 * a * b + b**2, "sq") == "proved: sq"
+    assert symbolic.assert_identity((a + b) ** 2, a**2 + 2 * a * b + b**2, "sq") == "✓ sq, exactly"
     M = sp.Matrix([[a + b], [a * b]])
-    assert symbolic.assert_identity(M, sp.Matrix([[b + a], [b * a]]), "m") == "proved: m"
+    assert symbolic.assert_identity(M, sp.Matrix([[b + a], [b * a]]), "m") == "✓ m, exactly"
 
 
 def test_assert_identity_raises_on_a_false_identity() -> None:
@@ -611,7 +611,7 @@ def test_assert_rank_on_products_of_known_rank(a: int, b: int, r: int, seed: int
     M = sp.Matrix(F.tolist()) * sp.Matrix(G.tolist()) if r else sp.zeros(a, b)
     rank = rank_by_fractions([[Fraction(int(e)) for e in row] for row in M.tolist()])
     assert rank <= min(a, b, r)
-    assert symbolic.assert_rank(M, rank, "rank") == "proved: rank"
+    assert symbolic.assert_rank(M, rank, "rank") == "✓ rank, exactly"
     # Claiming one more, or one less, than the true rank fails.
     for wrong in {rank - 1, rank + 1} & set(range(min(a, b) + 1)):
         with pytest.raises(AssertionError, match=rf"is false: the matrix has rank {rank}, not"):
@@ -622,13 +622,13 @@ def test_assert_rank_is_exact_where_floating_point_is_not() -> None:
     # [[1, 1], [1, 1 + 2^-52]] is invertible (determinant 2^-52), though numerically singular.
     M = np.array([[1.0, 1.0], [1.0, 1.0 + 2.0**-52]])
     assert np.linalg.matrix_rank(M) == 1
-    assert symbolic.assert_rank(M, 2, "invertible") == "proved: invertible"
+    assert symbolic.assert_rank(M, 2, "invertible") == "✓ invertible, exactly"
     third = sp.Rational(1, 3)
     rank_one = sp.Matrix([[third, 2 * third], [1, 2], [-third, -2 * third]])
-    assert symbolic.assert_rank(rank_one, 1, "rank one") == "proved: rank one"
+    assert symbolic.assert_rank(rank_one, 1, "rank one") == "✓ rank one, exactly"
     with pytest.raises(AssertionError, match=r"full is false: the matrix has rank 1, not 2"):
         symbolic.assert_rank(rank_one, 2, "full")
-    assert symbolic.assert_rank(sp.zeros(2, 3), 0, "zero") == "proved: zero"
+    assert symbolic.assert_rank(sp.zeros(2, 3), 0, "zero") == "✓ zero, exactly"
 
 
 @pytest.mark.parametrize(

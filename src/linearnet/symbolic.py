@@ -150,7 +150,7 @@ def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: st
     Returns
     -------
     str
-        ``"proved: <name>"``.
+        ``"✓ <name>, exactly"``.
 
     Raises
     ------
@@ -163,8 +163,8 @@ def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: st
     Examples
     --------
     >>> a, b = sp.symbols("a b")
-    >>> assert_identity((a + b) ** 2, a**2 + 2 * a * b + b**2, "square of a sum")
-    'proved: square of a sum'
+    >>> assert_identity((a + b) ** 2, a**2 + 2 * a * b + b**2, "(a + b)² = a² + 2ab + b²")
+    '✓ (a + b)² = a² + 2ab + b², exactly'
     """
     lhs_is_matrix, rhs_is_matrix = isinstance(lhs, sp.MatrixBase), isinstance(rhs, sp.MatrixBase)
     if lhs_is_matrix != rhs_is_matrix or (lhs_is_matrix and lhs.shape != rhs.shape):
@@ -187,7 +187,7 @@ def assert_identity(lhs: sp.Expr | sp.Matrix, rhs: sp.Expr | sp.Matrix, name: st
         ok = diff == 0
     if not ok:
         raise AssertionError(f"{name} is false: lhs - rhs expands to {diff}, not 0")
-    return f"proved: {name}"
+    return f"✓ {name}, exactly"
 
 
 def collapsed(net: SymbolicNetwork) -> sp.Matrix:
@@ -603,7 +603,7 @@ def assert_rank(M: sp.Matrix | ArrayLike, r: int, name: str) -> str:
     Returns
     -------
     str
-        ``"proved: <name>"``.
+        ``"✓ <name>, exactly"``.
 
     Raises
     ------
@@ -616,7 +616,7 @@ def assert_rank(M: sp.Matrix | ArrayLike, r: int, name: str) -> str:
     Examples
     --------
     >>> assert_rank(sp.Matrix([[1, 2], [2, 4]]), 1, "rows are proportional")
-    'proved: rows are proportional'
+    '✓ rows are proportional, exactly'
     """
     if not isinstance(M, sp.MatrixBase):
         M = rational_matrix(M)
@@ -636,7 +636,7 @@ def assert_rank(M: sp.Matrix | ArrayLike, r: int, name: str) -> str:
     rank = DomainMatrix(rows, M.shape, QQ).rank()
     if rank != r:
         raise AssertionError(f"{name} is false: the matrix has rank {rank}, not {r}")
-    return f"proved: {name}"
+    return f"✓ {name}, exactly"
 
 
 def _integer_columns(A: FloatArray) -> tuple[np.ndarray[Any, np.dtype[np.object_]], list[int]]:
