@@ -14,7 +14,20 @@ from linearnet._validation import check_positive_int
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["DrawnNetwork", "draw_network", "read_network"]
+__all__ = ["BOOK_STYLE", "DrawnNetwork", "draw_network", "read_network"]
+
+#: Matplotlib settings of the book's figures (``plt.rcParams.update(BOOK_STYLE)`` in each
+#: chapter): no text below 10 pt, so that a figure up to 10 inches wide, shown in the site's
+#: 690-pixel column, has no text below 9.5 pixels.
+BOOK_STYLE: dict[str, float] = {
+    "font.size": 11,
+    "axes.titlesize": 11,
+    "axes.labelsize": 11,
+    "legend.fontsize": 10,
+    "legend.title_fontsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+}
 
 #: Radius of a node circle, in data units (layers are one unit apart horizontally).
 _NODE_RADIUS = 0.16
