@@ -19,11 +19,11 @@
 
   // Every check is a cell whose code is collapsed behind "Show the check". One switch at the
   // top of the chapter opens or closes them all; a link to a check (#cell-...) opens it.
+  // The switch opens the set-up code and helpers the checks use too.
   const CHECK = "div.cell details.hide";
   function checksSwitch() {
-    const checks = [...document.querySelectorAll(CHECK)].filter((d) =>
-      d.querySelector("summary")?.textContent.includes("check"),
-    );
+    const cells = [...document.querySelectorAll(CHECK)];
+    const checks = cells.filter((d) => d.querySelector("summary")?.textContent.includes("check"));
     const heading = document.querySelector("article.bd-article h1");
     if (!checks.length || !heading) return;
     const wrap = document.createElement("div");
@@ -31,16 +31,16 @@
     const button = document.createElement("button");
     button.type = "button";
     const label = () => {
-      const open = checks.every((d) => d.open);
+      const open = cells.every((d) => d.open);
       button.textContent = open ? "Hide all checks" : `Show all ${checks.length} checks`;
       button.setAttribute("aria-pressed", String(open));
     };
     button.addEventListener("click", () => {
-      const open = !checks.every((d) => d.open);
-      for (const d of checks) d.open = open;
+      const open = !cells.every((d) => d.open);
+      for (const d of cells) d.open = open;
       label();
     });
-    for (const d of checks) d.addEventListener("toggle", label);
+    for (const d of cells) d.addEventListener("toggle", label);
     label();
     wrap.append(button);
     heading.after(wrap);
