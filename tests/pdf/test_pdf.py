@@ -60,7 +60,9 @@ def test_every_claim(claim: src.Claim, chapters: dict[int, str], flat: str) -> N
         # Room for a page break between the display and its badge: page number, running head.
         heading, room = f"({claim.number})", 100
     else:
-        heading, room = f"{claim.kind.title()} {claim.number}", len(claim.title) + 40
+        # Room for the title, and for a page break between the title and the badge: the next
+        # page's running heads (section title, page number, book title) come in between.
+        heading, room = f"{claim.kind.title()} {claim.number}", len(claim.title) + 160
         missing = [f for f in src.fragments(claim.title) if f not in src.squash(chapter)]
         assert missing == [], f"{heading}: title {claim.title!r} is not in its chapter"
     assert heading in chapter, f"{heading} ({claim.label}) is not in its chapter"
