@@ -15,18 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from chapter_run import FAILED, ROOT, run_chapters
 from configurations import CONFIGURATIONS, EXPECT, LOG, Configuration, cannot_run, found
 
-ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 REPORTS = ROOT / "_build" / "portability"
-FAILED = re.compile(r"^FAILED \S+\.ipynb::Cell \d+", re.MULTILINE)
 
 
 def _notebooks() -> list[str]:
@@ -49,35 +45,16 @@ def test_every_chapter_reproduces_its_outputs(config: Configuration, tmp_path: P
     if reason:
         pytest.skip(reason)
     notebooks = _notebooks()
-    startup = tmp_path / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    check = "import configurations\nconfigurations.kernel_check()\n"
-    (startup / "00-portability.py").write_text(check)
     log = tmp_path / "kernels.jsonl"
-    env = {
-        **os.environ,
-        **config.env,
-        EXPECT: json.dumps(config.expect),
-        LOG: str(log),
-        "IPYTHONDIR": str(tmp_path / "ipython"),
-        "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
-        "MPLCONFIGDIR": str(tmp_path / "mpl"),
-    }
-    nbval = ["--nbval", "--noconftest", "-p", "no:cacheprovider", "-q", "-rf", *notebooks]
-    for _ in range(3):
-        log.unlink(missing_ok=True)
-        run = subprocess.run(
-            [sys.executable, "-m", "pytest", *nbval],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=1200,
-        )
-        # Two kernels starting at once have once failed to start (the mutation run saw it):
-        # that says nothing of the chapters, so start again.
-        if "Kernel died before replying to kernel_info" not in run.stdout + run.stderr:
-            break
+    run = run_chapters(
+        notebooks,
+        "import configurations\nconfigurations.kernel_check()\n",
+        tmp_path,
+        env={**config.env, EXPECT: json.dumps(config.expect), LOG: str(log)},
+        pythonpath=[HERE],
+        timeout=1200,
+        before_attempt=lambda: log.unlink(missing_ok=True),
+    )
     kernels = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     REPORTS.mkdir(parents=True, exist_ok=True)
     seen = kernels[0] if kernels else "no kernel started"
@@ -85,7 +62,7 @@ def test_every_chapter_reproduces_its_outputs(config: Configuration, tmp_path: P
     (REPORTS / f"{config.name}.txt").write_text(
         f"{config.name} ({' '.join(f'{k}={v}' for k, v in config.env.items())}): {verdict}, "
         f"{len(notebooks)} chapters; kernels ran with {seen}\n"
-        + "".join(f"  {line}\n" for line in FAILED.findall(run.stdout))
+        + "".join(f"  FAILED {nb}::Cell {cell}\n" for nb, cell in FAILED.findall(run.stdout))
     )
     assert len(kernels) == len(notebooks), (
         f"{len(kernels)} of {len(notebooks)} kernels checked the configuration\n"
