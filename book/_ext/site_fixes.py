@@ -22,6 +22,22 @@ Accessibility (each found by axe-core in the browser tests, ``tests/browser``):
 - ``site_fixes.css`` darkens links inside theorem boxes, whose tinted backgrounds leave the
   theme's link colour below 4.5:1 contrast (color-contrast).
 
+Layout and navigation. sphinx-book-theme 1.3.0 leaves pydata-sphinx-theme's top navbar empty
+(its ``theme.conf`` says ``navbar_persistent =``): its own controls are in the article header.
+pydata-sphinx-theme 0.17.1 puts its "Search Ctrl+K" button there whenever the *user's* options do
+not name ``navbar_persistent`` (its ``update_config``), so on wide screens every page had a header
+bar with a second search button over the top of the sidebar's search field. That bar also holds
+the theme's own ☰ and "contents" buttons, hidden, ahead of the article header's visible ones; the
+two themes bind their click handlers to the first of each (``document.querySelector``), so the
+visible ☰ did nothing below 992 px (pydata-sphinx-theme's dialog) nor at 1280 px
+(sphinx-book-theme's collapse), nor "contents" below 1200 px (pydata-sphinx-theme#2451 and
+sphinx-book-theme#988, both open; sphinx-book-theme#991, an open pull request, binds every
+toggle). :func:`empty_navbar` names the option, empty, as sphinx-book-theme means it (unless
+``_config.yml`` sets it): the header bar is empty, the first toggles are the visible ones, and
+both themes' own handlers work, with no script of ours. Filling a navbar slot (``navbar_start``,
+``navbar_end``, ...) would bring the bug back until those fixes are released:
+``tests/browser/test_navigation.py`` fails then.
+
 The browser tests check the rendered pages themselves; the remote-asset warning catches at build
 time what configuration can add.
 """
@@ -32,6 +48,7 @@ import re
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -98,8 +115,15 @@ def tidy_assets(
         )
 
 
+def empty_navbar(app: Sphinx, config: Config) -> None:
+    """No top navbar: sphinx-book-theme's empty ``navbar_persistent``, which pydata-sphinx-theme
+    0.17 replaces by its search button unless the user's options name it (see the docstring)."""
+    config.html_theme_options.setdefault("navbar_persistent", [])
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the page-context hook and the stylesheet."""
+    """Register the theme option, the page-context hook and the stylesheet."""
+    app.connect("config-inited", empty_navbar)
     app.add_css_file("site_fixes.css")
     app.connect("html-page-context", tidy_assets, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

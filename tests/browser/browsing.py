@@ -300,12 +300,33 @@ def _is_local(url: str, base_url: str) -> bool:
     return urlsplit(url).netloc == urlsplit(base_url).netloc
 
 
-def open_page(browser: Any, url: str, base_url: str, visit: Visit) -> tuple[Any, Any]:
-    """Open ``url`` in a fresh context at the fixed viewport, recording the page's traffic.
+#: The screens a reader brings, by their CSS width: a phone (below the themes' 992 px breakpoint
+#: for the sidebar and 1200 px for the outline), a tablet, and a laptop (VIEWPORT).
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 800, "height": 1000}
+SCREENS = {"phone": PHONE, "tablet": TABLET, "laptop": VIEWPORT}
+THEMES = ("light", "dark")
 
-    Requests to any other origin are recorded and aborted, as they would fail offline.
+
+def open_page(
+    browser: Any,
+    url: str,
+    base_url: str,
+    visit: Visit,
+    viewport: dict[str, int] = VIEWPORT,
+    theme: str | None = None,
+) -> tuple[Any, Any]:
+    """Open ``url`` in a fresh context (at the fixed viewport unless told), recording its traffic.
+
+    Requests to any other origin are recorded and aborted, as they would fail offline. ``theme``
+    ("light", "dark"): the mode a returning reader chose, as the theme's switcher stores it (its
+    ``localStorage`` keys), so the page loads in it.
     """
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    if theme:
+        context.add_init_script(
+            f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');"
+        )
 
     def route(r: Any) -> None:
         if _is_local(r.request.url, base_url):

@@ -50,17 +50,23 @@ class claim_graph(graphviz):  # noqa: N801
 
 
 def html_graph(self: HTML5Translator, node: claim_graph) -> None:
-    """Graphviz's HTML, with what axe asks for: a name for the ``<object>`` (object-alt), and
-    keyboard focus for its box, which scrolls when the graph is wider than the page."""
+    """Graphviz's HTML, with a name for the ``<object>`` (axe: object-alt), then a link to the
+    SVG itself. verification.css fits the graph to its column: with 76 claims it is 1,411 px wide
+    at its natural size, and on a phone a fifth of that. The link opens it at its natural size,
+    where the browser zooms it and each node still links to its claim (sphinx.ext.graphviz
+    writes the nodes' links relative to the SVG's own place)."""
     start = len(self.body)
     try:
-        render_dot_html(self, node, node["code"], node["options"])
+        render_dot_html(self, node, node["code"], node["options"])  # raises SkipNode when done
     finally:
-        for old, new in (
-            ("<object ", f'<object aria-label="{self.attval(node["alt"])}" '),
-            ('<div class="graphviz">', '<div class="graphviz" tabindex="0">'),
-        ):
-            self.body[start:] = [s.replace(old, new, 1) for s in self.body[start:]]
+        old, new = "<object ", f'<object aria-label="{self.attval(node["alt"])}" '
+        self.body[start:] = [s.replace(old, new, 1) for s in self.body[start:]]
+        svg = re.search(r'<object [^>]*data="([^"]+)"', "".join(self.body[start:]))
+        if svg:
+            self.body.append(
+                f'<p class="verification-graph-zoom"><a class="reference external" '
+                f'href="{svg.group(1)}">Open the graph at full size</a></p>\n'
+            )
 
 
 def latex_badge(self: LaTeXTranslator, node: badge) -> None:

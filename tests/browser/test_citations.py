@@ -1,0 +1,113 @@
+"""One citation style (book/_ext/citations.py): each citation in the text, the bibliography's label
+of the work it cites, and that label in the citation's preview on hover all say the same author
+and year ("[Baldi and Hornik, 1989]"); the bibliography used to number its entries ("[3]").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from browsing import SCREENS, SITE, THEMES, Visit, chapter_pages, open_page, wait_for_mathjax
+from bs4 import BeautifulSoup
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+BIBLIOGRAPHY = "book/bibliography.html"
+
+
+@cache
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def _labels() -> dict[str, str]:
+    """The bibliography's label of each work, by its anchor: "Baldi and Hornik, 1989"."""
+    labels = {}
+    for entry in _soup(SITE / BIBLIOGRAPHY).select("div.citation[id]"):
+        label = entry.select_one(".label")
+        assert label is not None, f"the entry #{entry['id']} has no label"
+        labels[str(entry["id"])] = label.get_text().strip().removeprefix("[").removesuffix("]")
+    return labels
+
+
+def _citations() -> list[tuple[str, str, str]]:
+    """Every citation in the chapters' text: its page, the anchor it cites, and its text."""
+    found = []
+    for page in chapter_pages():
+        for link in _soup(SITE / page).select("article.bd-article a[href^='bibliography.html#']"):
+            anchor = str(link["href"]).partition("#")[2]
+            found.append((page, anchor, " ".join(link.get_text().split())))
+    return found
+
+
+def _tips(page: str) -> dict[str, str]:
+    """The page's previews as sphinx-tippy wrote them: link selector -> the tip's HTML."""
+    path = SITE / page
+    script = _soup(path).find("script", attrs={"data-tips": re.compile(r"_static/tippy/.*\.js")})
+    assert script is not None, f"{page} loads no previews"
+    source = (path.parent / unquote(str(script["data-tips"]))).read_text(encoding="utf-8")
+    start = source.index("selector_to_html = ") + len("selector_to_html = ")
+    tips, _ = json.JSONDecoder().raw_decode(source[start:])
+    return dict(tips)
+
+
+def test_the_bibliography_labels_each_work_as_the_text_cites_it(site: Path) -> None:
+    labels, citations = _labels(), _citations()
+    assert citations, "the chapters cite no work"
+    numbered = sorted(label for label in labels.values() if label.isdigit())
+    assert numbered == [], f"the bibliography numbers its entries: {numbered}"
+    wrong = []
+    for page, anchor, text in citations:
+        label = labels.get(anchor, "")
+        # "[Baldi and Hornik, 1989]" cites by the label; "Efron et al. [2004]" by its year.
+        if text != label and not label.endswith(f", {text}"):
+            wrong.append(f"{page}: [{text}] cites the entry labelled [{label}]")
+        tip = _tips(page).get(f'a[href="bibliography.html#{anchor}"]', "")
+        shown = BeautifulSoup(tip, "html.parser").select_one(".label")
+        if shown is None or shown.get_text().strip() != f"[{label}]":
+            wrong.append(
+                f"{page}: the preview of [{text}] is labelled {shown and shown.get_text()}"
+            )
+    assert wrong == [], "\n".join(sorted(set(wrong)))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_citations_preview_shows_the_label_of_the_text(
+    site: Path, browser: Any, base_url: str, theme: str
+) -> None:
+    # On a phone, the way a reader sees it: the tip of the first citation in parentheses
+    # ("[Baldi and Hornik, 1989]") in the chapters.
+    parenthetical = re.compile(r"^\D+, (\d{4}|n\.d\.)$")
+    page_path, anchor, text = next(
+        ((p, a, t) for p, a, t in _citations() if parenthetical.match(t)), ("", "", "")
+    )
+    assert page_path, "no chapter cites a work in parentheses, by author and year"
+    visit = Visit(page=page_path, url=base_url + page_path)
+    context, page = open_page(
+        browser, visit.url, base_url, visit, viewport=SCREENS["phone"], theme=theme
+    )
+    try:
+        wait_for_mathjax(page)
+        page.wait_for_load_state("load")
+        link = page.locator(f'article.bd-article a[href="bibliography.html#{anchor}"]').first
+        handle = link.element_handle()
+        shown = False
+        for _ in range(3):  # a late layout shift can move the link from under the pointer
+            link.scroll_into_view_if_needed()
+            link.hover()
+            try:
+                page.wait_for_function("el => el._tippy?.state.isShown", arg=handle, timeout=2000)
+                shown = True
+                break
+            except PlaywrightTimeout:
+                page.mouse.move(0, 0)
+        assert shown, f"no preview shows on [{text}]"
+        label = handle.evaluate("el => el._tippy.popper.querySelector('.label')?.innerText")
+    finally:
+        context.close()
+    assert label == f"[{text}]", f"the preview of [{text}] is labelled {label!r}"
