@@ -13,9 +13,11 @@ The PDF, in the LaTeX of the whole book:
 
 The site. When the HTML build finds the PDF (``pdf_edition_file``, relative to the book's root)
 and it is not older than any page's source, it copies it into the site and offers it in every
-page's download menu, beside the ``.ipynb``; otherwise it offers no link and removes an older
-copy (``make book`` alone builds no PDF; ``make test`` builds it before the site), so the site
-never links to a missing or stale file.
+page's download menu as "Whole book (PDF)", beside "This chapter (.ipynb)"; otherwise it offers
+no link and removes an older copy (``make book`` alone builds no PDF; ``make test``, and so
+``make site``, builds it before the site), so the site never links to a missing or stale file.
+The theme's own ".pdf" entry, which prints the current page, is gone either way: a reader who
+asks for the book's PDF should not get one page of the website.
 """
 
 from __future__ import annotations
@@ -192,26 +194,34 @@ def _pdf(app: Sphinx) -> Path | None:
     return pdf
 
 
-def offer_pdf(
+def download_menu(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Put the book's PDF in the page's download menu, where the theme prints the page."""
+    """The page's download menu: "This chapter (.ipynb)" (or "This page (.md)") and, if the site
+    has it, "Whole book (PDF)"; never the theme's ".pdf", which prints the page."""
     pdf = getattr(app.builder, "pdf_edition", None)
-    if pdf is None:
-        return
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
-        entry = {
-            "type": "link",
-            "url": context["pathto"](pdf.name, 1),
-            "text": ".pdf (whole book)",
-            "tooltip": "Download the whole book as a PDF",
-            "icon": "fas fa-file-pdf",
-            "label": "download-book-pdf-button",
-        }
+        group["tooltip"] = "Download"
         buttons = [b for b in group["buttons"] if b.get("label") != "download-pdf-button"]
-        group["buttons"] = [*buttons, entry]
+        for button in buttons:
+            if button.get("label") == "download-source-button":
+                notebook = button["text"] == ".ipynb"
+                button["text"] = f"This {'chapter' if notebook else 'page'} ({button['text']})"
+                button["tooltip"] = f"Download this {'notebook' if notebook else 'source file'}"
+        if pdf is not None:
+            buttons.append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](pdf.name, 1),
+                    "text": "Whole book (PDF)",
+                    "tooltip": "Download the whole book as one PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-book-pdf-button",
+                }
+            )
+        group["buttons"] = buttons
 
 
 def find_pdf(app: Sphinx, env: Any) -> list[str]:
@@ -241,6 +251,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(BibliographyInItsChapter)
     app.connect("doctree-resolved", label_every_anchor, priority=900)
     app.connect("env-updated", find_pdf)
-    app.connect("html-page-context", offer_pdf, priority=600)
+    app.connect("html-page-context", download_menu, priority=600)
     app.connect("build-finished", copy_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
