@@ -235,7 +235,7 @@ def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
     _report(src, ["failed", "passed", "passed"])
     _build(src, "latex")
     (tex,) = (src / "_build" / "latex").glob("*.tex")
-    badges = re.findall(r"\\textit\{\[(.*?)\]\}", tex.read_text())
+    badges = re.findall(r"\\textit\{(?:\\mbox\{)?\[(.*?)\]\}", tex.read_text())
     assert badges[:2] == [
         "proof: failed",
         "proof: verified, but depends on Lemma 1.1, which failed",

@@ -80,7 +80,10 @@ def html_symbol_end(self: HTML5Translator, node: badge_symbol) -> None:
 
 
 def latex_badge(self: LaTeXTranslator, node: badge) -> None:
-    self.body.append(r"\textit{[" + escape(node["words"], self.config.latex_engine) + "]}")
+    """``[proof: verified]``; on one line unless long: broken in a narrow table column, a badge
+    reads out of order to pdftotext ("[proof: run] ... not")."""
+    words = "[" + escape(node["words"], self.config.latex_engine) + "]"
+    self.body.append(r"\textit{" + (words if len(words) > 32 else r"\mbox{" + words + "}") + "}")
     raise nodes.SkipNode
 
 
