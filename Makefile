@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf test test-unit test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf site test test-unit test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -34,6 +34,17 @@ book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails
 	tools/system_packages.sh dot=graphviz node=nodejs
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Open $(SITE)/index.html"
+
+# The site to publish (.github/workflows/pages.yml): make test runs every check, records the
+# outcomes, builds the PDF from them, then the site, which offers that PDF on every page, and tests
+# it in Chromium; it fails if any check failed. So the site left in _build/html carries the badges
+# of this run and no banner (a build whose claims are not all verified has one on every page).
+# BOOK_SITE_URL=https://... gives the pages their published address (Open Graph, canonical links).
+site: test  ## Verify everything (make test) and leave the published site, PDF included, in _build/html.
+	@test -f $(SITE)/linearnet.pdf || { echo "make site: the site offers no PDF"; exit 1; }
+	@if grep -rlq 'class="bd-header-announcement"' $(SITE) --include='*.html'; then \
+	  echo "make site: the site says that not every check ran and passed"; exit 1; fi
+	@echo "The verified site is in $(SITE) (make serve to preview it); publish that folder."
 
 # The PDF is made from the pages' sources, the configuration, the extensions, the package (the
 # API reference) and the checks' outcomes (each claim's status): OUTCOMES changes only when an

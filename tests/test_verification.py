@@ -29,6 +29,7 @@ root_doc = "index"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
 graphviz_output_format = "svg"
+html_theme = "sphinx_book_theme"  # the banner is the theme's announcement, as on the site
 """
 
 BIB = "@book{knuth, author = {Knuth, Donald}, title = {TAOCP}, year = {1968}}\n"
@@ -107,12 +108,27 @@ def _page(src: Path, name: str) -> str:
     return (src / "_build" / "html" / "book" / f"{name}.html").read_text()
 
 
-def _badges(src: Path) -> dict[str, str]:
-    """Claim label -> badge text on the claims' page, from the anchors the badges link to."""
-    pattern = (
-        r'href="status\.html#claim-([\w-]+)"[^>]*><span class="verification-badge[^>]*>([^<]+)<'
-    )
-    return dict(re.findall(pattern, _page(src, "claims")))
+def _text(html: str) -> str:
+    """The text of some HTML, as a screen reader gets it: tags out, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def _badges(src: Path, visible: bool = False) -> dict[str, str]:
+    """Claim label -> badge text on the claims' page, from the anchors the badges link to; with
+    ``visible``, without the words that only screen readers get (``verification-sr``)."""
+    pattern = r'href="status\.html#claim-([\w-]+)"[^>]*>(<span class="verification-badge.*?)</a>'
+    found = dict(re.findall(pattern, _page(src, "claims")))
+    if visible:
+        hidden = r'<span class="verification-sr">[^<]*</span>'
+        found = {k: re.sub(hidden, "", v) for k, v in found.items()}
+    return {k: _text(v) for k, v in found.items()}
+
+
+def _banner(src: Path, page: str) -> str | None:
+    """The text of the verification banner on a page of the mini book, or None."""
+    html = (src / "_build" / "html" / f"{page}.html").read_text()
+    found = re.search(r'<aside class="bd-header-announcement".*?</aside>', html, re.S)
+    return _text(found.group(0)) if found else None
 
 
 def _graph(src: Path) -> dict[str, tuple[str, str, str]]:
@@ -149,19 +165,34 @@ def test_without_a_test_run_every_badge_says_not_run(tmp_path: Path) -> None:
     src = _book(tmp_path)
     assert _build(src) == ""
     assert set(_badges(src)) == {"lem-a", "lem-b", "thm-c", "eq-x"}
-    assert set(_badges(src).values()) == {"○ not run · proved"}
+    assert set(_badges(src).values()) == {"proof ○ not run"}
+
+
+def test_without_a_test_run_every_page_has_a_banner_saying_so(tmp_path: Path) -> None:
+    src = _book(tmp_path)
+    _build(src)
+    for page in ("index", "book/claims", "book/status", "book/proves", "genindex", "search"):
+        assert _banner(src, page) == (
+            "No test run is recorded for this build: all 4 badges say “not run”. "
+            "See the verification status."
+        ), page
+    assert 'href="book/status.html">See the verification status.' in _page(src, "../index")
 
 
 def test_a_passing_run_verifies_every_claim_and_draws_the_graph(tmp_path: Path) -> None:
     src = _book(tmp_path)
     _report(src, ["passed"] * 3)
     assert _build(src) == ""
-    assert set(_badges(src).values()) == {"✓ verified · proved"}
+    assert set(_badges(src).values()) == {"proof ✓ verified"}
+    # "verified" is for screen readers; the eye sees the symbol, which screen readers skip
+    assert set(_badges(src, visible=True).values()) == {"proof ✓"}
+    assert '<span aria-hidden="true">✓</span>' in _page(src, "claims")
     status = _page(src, "status")
     assert (
         "4 claims:</strong> 4 verified; 0 depends on an unverified claim; 0 failed; 0 not run."
         in status
     )
+    assert [_banner(src, page) for page in ("index", "book/claims", "book/status")] == [None] * 3
     # every node links to its claim (relative to the image's folder) and opens in the whole page;
     # eq-x, an equation no claim cites, is not drawn
     assert _graph(src) == {
@@ -180,13 +211,18 @@ def test_a_failed_base_claim_makes_every_claim_citing_it_depend_on_a_failure(
     _report(src, ["failed", "passed", "passed"])
     _build(src)
     assert _badges(src) == {
-        "lem-a": "✗ failed · proved",
-        "lem-b": "◐ verified, but depends on ✗ Lemma 1.1 · proved",
-        "thm-c": "◐ verified, but depends on ✗ Lemma 1.1 · proved",
-        "eq-x": "✓ verified · proved",
+        "lem-a": "proof ✗ failed",
+        "lem-b": "proof ◐ depends on ✗ Lemma 1.1, which failed",
+        "thm-c": "proof ◐ depends on ✗ Lemma 1.1, which failed",
+        "eq-x": "proof ✓ verified",
     }
+    assert _badges(src, visible=True)["lem-b"] == "proof ◐ depends on ✗ Lemma 1.1"
     status = _page(src, "status")
     assert "4 claims:</strong> 1 verified; 2 depends on an unverified claim; 1 failed;" in status
+    assert _banner(src, "book/proves") == (
+        "Not every check of this build ran and passed: 2 depends on an unverified claim, "
+        "1 failed (of 4 claims). See the verification status."
+    )
     assert [text for text, _, _ in _graph(src).values()] == [
         "✗ Lem. 1.1",
         "◐ Lem. 1.2",
@@ -199,10 +235,10 @@ def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
     _report(src, ["failed", "passed", "passed"])
     _build(src, "latex")
     (tex,) = (src / "_build" / "latex").glob("*.tex")
-    badges = re.findall(r"\\textit\{\[(.*?)\]\}", tex.read_text())
+    badges = re.findall(r"\\textit\{(?:\\mbox\{)?\[(.*?)\]\}", tex.read_text())
     assert badges[:2] == [
-        "failed; proved",
-        "verified, but depends on Lemma 1.1, which failed; proved",
+        "proof: failed",
+        "proof: verified, but depends on Lemma 1.1, which failed",
     ]
 
 
@@ -211,10 +247,10 @@ def test_one_failed_check_fails_exactly_the_claims_it_verifies(tmp_path: Path) -
     _report(src, ["passed", "failed", "passed"])  # cell 1 verifies lem-b and eq-x
     _build(src)
     assert _badges(src) == {
-        "lem-a": "✓ verified · proved",
-        "lem-b": "✗ failed · proved",
-        "thm-c": "◐ verified, but depends on ✗ Lemma 1.2 · proved",
-        "eq-x": "✗ failed · proved",
+        "lem-a": "proof ✓ verified",
+        "lem-b": "proof ✗ failed",
+        "thm-c": "proof ◐ depends on ✗ Lemma 1.2, which failed",
+        "eq-x": "proof ✗ failed",
     }
 
 
@@ -225,8 +261,9 @@ def test_a_report_of_other_sources_counts_as_not_run(tmp_path: Path) -> None:
     nb.cells[1].source += "\n# changed since the test run"
     nbformat.write(nb, src / "book" / "claims.ipynb")
     _build(src)
-    assert set(_badges(src).values()) == {"○ not run · proved"}
+    assert set(_badges(src).values()) == {"proof ○ not run"}
     assert "1 report(s) of other sources were ignored" in _page(src, "status")
+    assert (_banner(src, "index") or "").startswith("No test run is recorded for this build")
 
 
 def test_a_cycle_of_citations_ends(tmp_path: Path) -> None:
@@ -234,7 +271,7 @@ def test_a_cycle_of_citations_ends(tmp_path: Path) -> None:
     src = _book(tmp_path, cyclic)
     _report(src, ["passed"] * 3)
     _build(src)
-    assert set(_badges(src).values()) == {"✓ verified · proved"}
+    assert set(_badges(src).values()) == {"proof ✓ verified"}
 
 
 def test_the_status_row_lists_checks_and_links_both_ways(tmp_path: Path) -> None:
@@ -258,7 +295,7 @@ def test_the_closing_page_lists_every_claim_by_chapter(tmp_path: Path) -> None:
     assert '<span class="caption-text">1. Claims</span>' in page  # a table per chapter
     for name in ("Lemma 1.1", "Lemma 1.2", "Theorem 1.1", "Eq. (1.1)"):
         assert f">{name}</a>" in page
-    assert page.count("✓ verified · proved") == 4
+    assert _text(page).count("proof ✓ verified") == 4
 
 
 def test_a_claim_without_a_check_is_a_build_warning(tmp_path: Path) -> None:
@@ -341,14 +378,27 @@ def test_claim_classes_are_shown_and_their_rules_enforced(tmp_path: Path) -> Non
         ("thm-bad", "classed"),
     ]
     assert _badges(src) == {
-        "obs-runs": "○ not run · experiment",
-        "rem-data": "○ not run · checked numerically",
-        "thm-known": "○ not run · cited",
-        "thm-bad": "○ not run · experiment",
-        "lem-uncited": "○ not run · cited",
-        "lem-unproved": "○ not run · proved",
-        "eq-data": "○ not run · checked numerically",
+        "obs-runs": "experiment ○ not run",
+        "rem-data": "numerical check ○ not run",
+        "thm-known": "cited ○ not run",
+        "thm-bad": "experiment ○ not run",
+        "lem-uncited": "cited ○ not run",
+        "lem-unproved": "proof ○ not run",
+        "eq-data": "numerical check ○ not run",
     }
+    _report(src, ["passed"] * len(labels), [[x] for x in labels])
+    _build(src)
+    # class first; a cited claim whose checks passed shows no ✓ (the proof is the cited work's)
+    assert _badges(src, visible=True) == {
+        "obs-runs": "experiment ✓",
+        "rem-data": "numerical check ✓",
+        "thm-known": "cited",
+        "thm-bad": "experiment ✓",
+        "lem-uncited": "cited",
+        "lem-unproved": "proof ✓",
+        "eq-data": "numerical check ✓",
+    }
+    assert _badges(src)["thm-known"] == "cited verified"
 
 
 def test_a_unit_test_that_calls_assert_identity_is_an_exact_check(tmp_path: Path) -> None:

@@ -9,13 +9,17 @@ The PDF, in the LaTeX of the whole book:
   contents (:class:`NumberOnlyTheNote`);
 - the list of works stays in the Bibliography chapter (:class:`MarkTheBibliography`);
 - the links that the verification pages make to HTML anchors point at labels LaTeX knows
-  (:func:`label_every_anchor`).
+  (:func:`label_every_anchor`);
+- the verification pages' tables have column widths fit for their badges
+  (:func:`widen_the_badge_columns`).
 
 The site. When the HTML build finds the PDF (``pdf_edition_file``, relative to the book's root)
 and it is not older than any page's source, it copies it into the site and offers it in every
-page's download menu, beside the ``.ipynb``; otherwise it offers no link and removes an older
-copy (``make book`` alone builds no PDF; ``make test`` builds it before the site), so the site
-never links to a missing or stale file.
+page's download menu as "Whole book (PDF)", beside "This chapter (.ipynb)"; otherwise it offers
+no link and removes an older copy (``make book`` alone builds no PDF; ``make test``, and so
+``make site``, builds it before the site), so the site never links to a missing or stale file.
+The theme's own ".pdf" entry, which prints the current page, is gone either way: a reader who
+asks for the book's PDF should not get one page of the website.
 """
 
 from __future__ import annotations
@@ -150,6 +154,30 @@ def label_every_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> No
             link["refuri"] = equations[link["refuri"]]
 
 
+#: Column widths (in parts) of the verification pages' tables in print, by their number of
+#: columns: the closing page's (claim, class and status, depends on) and the status page's (claim,
+#: status, checks, depends on and used by). LaTeX's tabulary would size a column by its content,
+#: leaving the badges' column too narrow for "[numerical check: not run]".
+BADGE_TABLE_WIDTHS = {3: (40, 28, 32), 4: (24, 27, 31, 18)}
+
+
+def widen_the_badge_columns(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give the verification tables fixed column widths in the PDF, with room for a badge on one
+    line (``verification/render.py`` keeps a short badge unbroken). Connected after the
+    verification extension's handler, which makes the tables."""
+    if app.builder.format != "latex":
+        return
+    for table in doctree.findall(nodes.table):
+        if "verification-table" not in table["classes"]:
+            continue
+        specs = list(table.findall(nodes.colspec))
+        widths = BADGE_TABLE_WIDTHS.get(len(specs))
+        if widths:
+            for spec, width in zip(specs, widths, strict=True):
+                spec["colwidth"] = width
+            table["classes"].append("colwidths-given")
+
+
 def _walk(node: nodes.Element, doc: str, equations: dict[str, str], links: list[Any]) -> None:
     # Walk down, not up: Sphinx inlines each chapter's children into a start_of_file node
     # without re-parenting them, so a node's .parent may still be its chapter's own document.
@@ -192,26 +220,34 @@ def _pdf(app: Sphinx) -> Path | None:
     return pdf
 
 
-def offer_pdf(
+def download_menu(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Put the book's PDF in the page's download menu, where the theme prints the page."""
+    """The page's download menu: "This chapter (.ipynb)" (or "This page (.md)") and, if the site
+    has it, "Whole book (PDF)"; never the theme's ".pdf", which prints the page."""
     pdf = getattr(app.builder, "pdf_edition", None)
-    if pdf is None:
-        return
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
-        entry = {
-            "type": "link",
-            "url": context["pathto"](pdf.name, 1),
-            "text": ".pdf (whole book)",
-            "tooltip": "Download the whole book as a PDF",
-            "icon": "fas fa-file-pdf",
-            "label": "download-book-pdf-button",
-        }
+        group["tooltip"] = "Download"
         buttons = [b for b in group["buttons"] if b.get("label") != "download-pdf-button"]
-        group["buttons"] = [*buttons, entry]
+        for button in buttons:
+            if button.get("label") == "download-source-button":
+                notebook = button["text"] == ".ipynb"
+                button["text"] = f"This {'chapter' if notebook else 'page'} ({button['text']})"
+                button["tooltip"] = f"Download this {'notebook' if notebook else 'source file'}"
+        if pdf is not None:
+            buttons.append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](pdf.name, 1),
+                    "text": "Whole book (PDF)",
+                    "tooltip": "Download the whole book as one PDF",
+                    "icon": "fas fa-file-pdf",
+                    "label": "download-book-pdf-button",
+                }
+            )
+        group["buttons"] = buttons
 
 
 def find_pdf(app: Sphinx, env: Any) -> list[str]:
@@ -240,7 +276,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(MarkTheBibliography)
     app.add_post_transform(BibliographyInItsChapter)
     app.connect("doctree-resolved", label_every_anchor, priority=900)
+    app.connect("doctree-resolved", widen_the_badge_columns, priority=900)
     app.connect("env-updated", find_pdf)
-    app.connect("html-page-context", offer_pdf, priority=600)
+    app.connect("html-page-context", download_menu, priority=600)
     app.connect("build-finished", copy_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

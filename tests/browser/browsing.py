@@ -182,26 +182,40 @@ COLLECT_JS = r"""
 }
 """
 
+#: A verification badge's text as a screen reader gets it (its words, "verified" included), and
+#: as the eye sees it (without the words for screen readers only, ``.verification-sr``).
+BADGE_WORDS_JS = r"""
+const badgeWords = b => b.textContent.replace(/\s+/g, " ").trim();
+const badgeShown = b => {
+  const copy = b.cloneNode(true);
+  copy.querySelectorAll(".verification-sr").forEach(e => e.remove());
+  return badgeWords(copy);
+};
+"""
+
 # The labelled claims on a page and their verification badges (test_verification_badges.py).
-CLAIMS_JS = r"""
-() => {
+CLAIMS_JS = (
+    "() => {"
+    + BADGE_WORDS_JS
+    + r"""
   const claims = [];
+  const read = (id, badge) => claims.push({id: id,
+    badge: badge ? badgeWords(badge) : null, shown: badge ? badgeShown(badge) : null,
+    href: badge ? badge.closest("a").getAttribute("href") : null});
   for (const box of document.querySelectorAll("div.proof[id]")) {
     if (box.id === "proof" || !box.classList.contains("admonition")) continue;
-    const badge = box.querySelector(".verification-badge");
-    claims.push({id: box.id, badge: badge ? badge.innerText.trim() : null,
-                 href: badge ? badge.closest("a").getAttribute("href") : null});
+    read(box.id, box.querySelector(".verification-badge"));
   }
   for (const eq of document.querySelectorAll("div.math[id^='equation-']")) {
     const next = eq.nextElementSibling;
     const badge = next && next.classList.contains("verification-badge-line")
       ? next.querySelector(".verification-badge") : null;
-    claims.push({id: eq.id.slice("equation-".length), badge: badge ? badge.innerText.trim() : null,
-                 href: badge ? badge.closest("a").getAttribute("href") : null});
+    read(eq.id.slice("equation-".length), badge);
   }
   return claims;
 }
 """
+)
 
 #: The axe rules that read colours: all that the dark theme, which changes only the colours
 #: (CSS variables), can break; the dark scan runs these, the light one every rule.

@@ -1,8 +1,9 @@
 """Verification badges, the status page and the closing page, as a reader sees them.
 
 Every labelled claim on a chapter page (each numbered proof box but the proofs themselves, and
-each labelled equation) carries a badge whose status and class are written out in words; the
-badge links to the claim's row on the status page, which shows the same badge. The graph on the
+each labelled equation) carries a badge, class first, then its status: "proof ✓" to the eye, with
+"verified" in words for screen readers; "numerical check ✗ failed". The badge links to the
+claim's row on the status page, which shows the same badge. The graph on the
 status page is an SVG whose every node links to a claim; the closing page lists every claim.
 """
 
@@ -14,21 +15,37 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browsing import AFTER_TEST_RUN, IN_CI, NO_CHAPTER, NO_SITE, Visit, open_page
+from browsing import AFTER_TEST_RUN, BADGE_WORDS_JS, IN_CI, NO_CHAPTER, NO_SITE, Visit, open_page
 
 STATUS_PAGE = "book/verification_status.html"
 CLOSING_PAGE = "book/what_this_book_proves.html"
-#: The status is in the text, symbol and words (colour only repeats it), then the claim's class.
+#: A badge's words: the claim's class, then its status, as a symbol and in words (colour only
+#: repeats them). A cited claim whose checks passed shows no symbol: "cited", and "verified" for
+#: screen readers.
 NUMBER = r"(\w+ \d+(\.\d+)*|Eq\. \(\d+(\.\d+)*\))"  # Lemma 3.1, Eq. (2.4)
-BADGE_TEXT = re.compile(
-    rf"^(✓ verified|✗ failed|○ not run|◐ verified, but depends on [✗○] {NUMBER})"
-    r" · (proved|checked numerically|experiment|cited)$"
-)
+CLASS = "(proof|numerical check|experiment|cited)"
+STATUS = rf"(✓ verified|✗ failed|○ not run|◐ depends on [✗○] {NUMBER}, which (failed|did not run))"
+BADGE_TEXT = re.compile(rf"^({CLASS} {STATUS}|cited verified)$")
+#: What the eye sees of a verified claim's badge: its class and ✓, or "cited" alone.
+VERIFIED_SHOWN = re.compile(r"^((proof|numerical check|experiment) ✓|cited)$")
 
-ROWS_JS = r"""
-() => Object.fromEntries([...document.querySelectorAll("table.verification-table tr[id^='claim-']")]
-  .map(r => [r.id.slice("claim-".length), r.querySelector(".verification-badge").innerText.trim()]))
+
+def status_symbol(badge: str) -> str:
+    """The symbol of the status a badge's words give: ✓, ◐, ✗ or ○ ("cited verified": ✓)."""
+    found = re.search("[✓◐✗○]", badge)
+    return found.group(0) if found else "✓" * (badge == "cited verified")
+
+
+ROWS_JS = (
+    "() => {"
+    + BADGE_WORDS_JS
+    + r"""
+  const rows = document.querySelectorAll("table.verification-table tr[id^='claim-']");
+  return Object.fromEntries([...rows].map(
+    r => [r.id.slice("claim-".length), badgeWords(r.querySelector(".verification-badge"))]));
+}
 """
+)
 
 #: The graph's nodes: each one's text and the claim its link opens (resolved against the SVG).
 GRAPH_JS = r"""
@@ -74,6 +91,14 @@ def test_every_claim_has_a_badge_that_matches_the_status_page(
             continue
         if not BADGE_TEXT.match(c["badge"]):
             problems.append(f"{c['id']}: badge text {c['badge']!r}")
+        # To the eye: "proof ✓" for a verified claim; otherwise its words, less the culprit's
+        # status, which its symbol shows ("depends on ✗ Lemma 3.1").
+        if status_symbol(c["badge"]) == "✓":
+            shown_right = bool(VERIFIED_SHOWN.match(c["shown"]))
+        else:
+            shown_right = c["shown"] == re.sub(r", which [\w ]+$", "", c["badge"])
+        if not shown_right:
+            problems.append(f"{c['id']}: badge {c['badge']!r} shows {c['shown']!r}")
         target = urlsplit(c["href"])
         if not target.path.endswith("verification_status.html") or target.fragment != (
             f"claim-{c['id']}"
@@ -109,7 +134,7 @@ def test_status_page_shows_totals_and_a_graph_whose_nodes_link_to_claims(
     )
     counts = {symbol: 0 for symbol in "✓◐✗○"}
     for badge in status_rows.values():
-        counts[badge[0]] += 1
+        counts[status_symbol(badge)] += 1
     assert totals == (
         f"{len(status_rows)} claims: {counts['✓']} verified; {counts['◐']} depends on an "
         f"unverified claim; {counts['✗']} failed; {counts['○']} not run."
@@ -122,7 +147,7 @@ def test_status_page_shows_totals_and_a_graph_whose_nodes_link_to_claims(
         label = target.fragment.removeprefix("equation-")
         if label not in status_rows or not (site / target.path.lstrip("/")).is_file():
             problems.append(f"{node['text']!r} links to {node['href']}")
-        elif node["text"][0] != status_rows[label][0] or node["target"] != "_top":
+        elif node["text"][0] != status_symbol(status_rows[label]) or node["target"] != "_top":
             problems.append(f"{node['text']!r}: status {status_rows[label]!r}, {node['target']}")
     assert problems == [], "\n".join(problems)
 
@@ -135,9 +160,11 @@ def test_closing_page_lists_every_claim_with_its_badge(
         browser,
         base_url,
         CLOSING_PAGE,
-        """() => [...document.querySelectorAll("table.verification-table tbody tr")].map(r => ({
+        "() => {"
+        + BADGE_WORDS_JS
+        + """return [...document.querySelectorAll("table.verification-table tbody tr")].map(r => ({
               claim: r.querySelector("code").innerText,
-              badge: r.querySelector(".verification-badge").innerText.trim()}))""",
+              badge: badgeWords(r.querySelector(".verification-badge"))}))}""",
     )
     assert {x["claim"]: x["badge"] for x in listed} == status_rows
     assert len(listed) == len(status_rows)
@@ -150,5 +177,5 @@ def test_closing_page_lists_every_claim_with_its_badge(
 def test_after_a_test_run_every_claim_is_verified(status_rows: dict[str, str]) -> None:
     # make test (and so CI) runs the unit tests and notebooks, then builds the book. If a badge
     # still says "not run", the reports did not reach the build; if "failed", a check failed.
-    not_verified = {k: v for k, v in status_rows.items() if not v.startswith("✓ verified")}
+    not_verified = {k: v for k, v in status_rows.items() if status_symbol(v) != "✓"}
     assert not_verified == {}

@@ -20,13 +20,11 @@ from verification.record import ClaimClass, Status
 RAW_MARKUP = ("??", "$", "\\begin", "\\end{", "\\frac", "\\(", "\\[", "\\label", "\\ref{")
 RAW_MARKUP += ("{prf:", "{eq}", "{cite", "{numref}", "{doc}", ":label:", ":::")
 
-#: A badge as the PDF prints it: ``[verified; proved]``, ``[verified, but depends on Lemma 3.1,
-#: which failed; proved]`` (verification/render.py).
+#: A badge as the PDF prints it, class first: ``[proof: verified]``, ``[numerical check: verified,
+#: but depends on Lemma 3.1, which failed]`` (verification/render.py).
 STATUSES = "|".join(re.escape(s.words) for s in Status if s is not Status.DEPENDS)
-CLASSES = "|".join(re.escape(c.value) for c in ClaimClass)
-BADGE = re.compile(
-    rf"\[(?P<status>(?:{STATUSES}|verified, but depends on [^;\]]+)); (?:{CLASSES})\]"
-)
+CLASSES = "|".join(re.escape(c.noun) for c in ClaimClass)
+BADGE = re.compile(rf"\[(?:{CLASSES}): (?P<status>{STATUSES}|verified, but depends on [^\]]+)\]")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +69,7 @@ def test_every_claim(claim: src.Claim, chapters: dict[int, str], flat: str) -> N
 
 
 def test_every_badge_reads_as_a_status(flat: str) -> None:
-    shown = re.findall(rf"\[[^\[\]]*; (?:{CLASSES})\]", flat)
+    shown = re.findall(rf"\[(?:{CLASSES}):[^\[\]]*\]", flat)
     unreadable = [b for b in shown if not BADGE.fullmatch(b)]
     assert unreadable == [], f"badges that do not read as a status and a class: {unreadable[:5]}"
     assert len(shown) >= len(src.claims())

@@ -63,6 +63,13 @@ class ClaimClass(enum.Enum):
     def of(cls, classes: list[str]) -> ClaimClass:
         return next((c for c in cls if c.value.replace(" ", "-") in classes), cls.PROVED)
 
+    @property
+    def noun(self) -> str:
+        """What establishes the claim, as the first word(s) of its badge: ``proof ✓``."""
+        return {"proved": "proof", "checked numerically": "numerical check"}.get(
+            self.value, self.value
+        )
+
 
 @dataclasses.dataclass(frozen=True)
 class Check:

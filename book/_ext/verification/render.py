@@ -19,7 +19,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 from verification.claims import BOXES, Claim, ClaimsDomain, Verdicts, warn
-from verification.record import Status
+from verification.record import ClaimClass, Status
 
 #: Fill and ink of each status in the graph; verification.css gives the badges the same.
 COLOURS = {
@@ -38,7 +38,15 @@ edge [color="#57606a", arrowsize=0.5];
 
 
 class badge(nodes.inline):  # noqa: N801 (docutils names nodes in lower case)
-    """A claim's status and class in words, ``✓ verified · proved``; ``words``: in ASCII."""
+    """A claim's class, then its status: ``proof ✓``, ``numerical check ✗ failed``.
+
+    The status is always in words in the text: "verified" beside ``✓`` is visually hidden
+    (``verification-sr``) but read by screen readers. ``words``: the badge in words, for the PDF.
+    """
+
+
+class badge_symbol(nodes.inline):  # noqa: N801
+    """A status symbol, ``✓``: screen readers skip it, as the words beside it say the same."""
 
 
 class claim_list(nodes.General, nodes.Element):  # noqa: N801
@@ -69,8 +77,19 @@ def html_graph(self: HTML5Translator, node: claim_graph) -> None:
             )
 
 
+def html_symbol(self: HTML5Translator, node: badge_symbol) -> None:
+    self.body.append(self.starttag(node, "span", "", **{"aria-hidden": "true"}))
+
+
+def html_symbol_end(self: HTML5Translator, node: badge_symbol) -> None:
+    self.body.append("</span>")
+
+
 def latex_badge(self: LaTeXTranslator, node: badge) -> None:
-    self.body.append(r"\textit{[" + escape(node["words"], self.config.latex_engine) + "]}")
+    """``[proof: verified]``; on one line unless long: broken in a narrow table column, a badge
+    reads out of order to pdftotext ("[proof: run] ... not")."""
+    words = "[" + escape(node["words"], self.config.latex_engine) + "]"
+    self.body.append(r"\textit{" + (words if len(words) > 32 else r"\mbox{" + words + "}") + "}")
     raise nodes.SkipNode
 
 
@@ -130,15 +149,28 @@ class Page:
         return self.link(self.name(c), c.docname, c.anchor)
 
     def badge(self, label: str) -> badge:
-        """``✓ verified · proved``, ``◐ verified, but depends on ✗ Lemma 3.1 · proved``."""
-        (status, culprit), cls = self.v.status(label), self.v.claims[label].cls.value
-        text = words = status.words
-        if culprit:
+        """``proof ✓``, ``experiment ○ not run``, ``proof ◐ depends on ✗ Lemma 3.1``; ``cited``
+        alone for a cited claim whose checks passed (its proof is the cited work's, and a ✓ would
+        say the book proved it). Hidden words: "verified", and ", which failed" after a culprit.
+        """
+        (status, culprit), cls = self.v.status(label), self.v.claims[label].cls
+        hidden = ["verification-sr"]
+        parts: list[nodes.Node] = [nodes.inline("", cls.noun, classes=["verification-class"])]
+        if not (status is Status.VERIFIED and cls is ClaimClass.CITED):
+            parts += [nodes.Text(" "), badge_symbol("", status.symbol)]
+        words = status.words
+        if status is Status.VERIFIED:
+            parts += [nodes.Text(" "), nodes.inline("", words, classes=hidden)]
+        elif culprit:
             root, name = self.v.status(culprit.label)[0], self.name(culprit)
-            text = f"verified, but depends on {root.symbol} {name}"
-            words = f"verified, but depends on {name}, which {root.words.replace('not', 'did not')}"
+            which = f", which {root.words.replace('not', 'did not')}"
+            words = f"verified, but depends on {name}{which}"
+            parts += [nodes.Text(" depends on "), badge_symbol("", root.symbol)]
+            parts += [nodes.Text(f" {name}"), nodes.inline("", which, classes=hidden)]
+        else:
+            parts.append(nodes.Text(f" {words}"))
         css = ["verification-badge", "verification-" + status.name.lower().replace("_", "-")]
-        return badge("", f"{status.symbol} {text} · {cls}", classes=css, words=f"{words}; {cls}")
+        return badge("", "", *parts, classes=css, words=f"{cls.noun}: {words}")
 
     def claim(self, c: Claim) -> list[nodes.Node]:
         return [
@@ -212,7 +244,7 @@ class Page:
         for k, c in self.v.claims.items():
             cells = self.claim(c), [para(self.badge(k))], [self.claims("", self.v.uses[k])]
             chapters.setdefault(c.docname, []).append(row(*cells))
-        header = ["Claim", "Status · class", "Depends on"]
+        header = ["Claim", "Class and status", "Depends on"]
         return [table(self.chapter(doc), header, rows) for doc, rows in chapters.items()]
 
     def graph(self) -> nodes.figure:
@@ -294,6 +326,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(ClaimsDomain)
     html = (HTML5Translator.visit_inline, HTML5Translator.depart_inline)
     app.add_node(badge, html=html, latex=(latex_badge, None))
+    symbol = (html_symbol, html_symbol_end)
+    latex = (LaTeXTranslator.visit_inline, LaTeXTranslator.depart_inline)
+    app.add_node(badge_symbol, html=symbol, latex=latex)
     app.add_node(claim_list)
     app.add_node(claim_graph, html=(html_graph, None), latex=(latex_visit_graphviz, None))
     app.add_directive("verification-status", ClaimList)
