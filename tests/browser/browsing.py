@@ -252,6 +252,13 @@ async (onlyRules) => {
     }
     return around.get(el);
   };
+  // The checks are collapsed (hide-input): open them, so that their code is scanned as a reader
+  // who opens them sees it, at the end of MyST-NB's fade-in; they are closed again after the scan.
+  const still = document.createElement("style");
+  still.textContent = "*, *::before, *::after { animation: none !important; }";
+  document.head.append(still);
+  const closed = [...document.querySelectorAll("details:not([open])")];
+  closed.forEach(d => { d.open = true; });
   const tokens = [...document.querySelectorAll(".highlight pre span")];
   const looks = new Set(), same = tokens.map(token => {  // read every style, then mark
     const s = style(token);
@@ -272,6 +279,8 @@ async (onlyRules) => {
                   : {rules: {"label-content-name-mismatch": {enabled: true}}}),
   });
   hide.remove();
+  closed.forEach(d => { d.open = false; });
+  still.remove();
   return {version: axe.version, violations: r.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(" "), impact: n.impact,
