@@ -1,7 +1,8 @@
 """Reading a chapter (issue 20, items 2-5): checks one click away, figures, math, code that fits.
 
-Each chapter is opened at 1280x900 and at a phone's 390x844, in its own context (the shared
-``visit`` records pages at 1280 only), and measured as a reader sees it:
+Each chapter is opened once at 1280x900 and once at a phone's 390x844, in contexts of its own
+(the shared ``visit`` records pages at 1280 only), measured as a reader sees it (:func:`_measure`),
+and each concern below is a test on those measurements:
 
 - the prose leads: the code and printouts visible with every check collapsed take at most 20 %
   of the chapter's height; one switch opens every check, and a link to a check opens it;
@@ -15,7 +16,7 @@ Each chapter is opened at 1280x900 and at a phone's 390x844, in its own context 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -88,56 +89,115 @@ SIDEWAYS_JS = r"""() => [...document.querySelectorAll("article.bd-article pre")]
   .map(p => p.textContent.slice(0, 80))"""
 
 
-@pytest.fixture(scope="module")
-def opener(browser: Any, base_url: str) -> Iterator[Any]:
-    """``opener(chapter, viewport, theme) -> page``, in a fresh context; closed at the end."""
+SHOW_ALL_JS = "() => document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
+@dataclass
+class Reading:
+    """What one chapter showed a reader: measured once, asserted on by one test per concern."""
+
+    share: float = 0.0  # code and printouts, every check collapsed
+    closed: int = 0  # collapsed checks
+    switches: int = 0  # "Show all" buttons
+    still_closed: int = -1  # collapsed checks after the switch
+    hide_switches: int = 0  # "Hide all checks" buttons after the switch
+    opened_share: float = 0.0  # code and printouts after the switch
+    sideways: list[str] = field(default_factory=list)  # with every details element open
+    link_target: str | None = None  # the anchor of the first collapsed check
+    link_opens: bool = False  # going to #anchor opened that check
+    math: dict[str, Any] = field(default_factory=dict)  # MATH_JS at 1280 px
+    phone_math: dict[str, Any] = field(default_factory=dict)  # MATH_JS at 390 px
+    figures: list[dict[str, Any]] = field(default_factory=list)  # FIGURES_JS, dark theme
+
+
+def _measure(browser: Any, url: str) -> Reading:
+    """Open the chapter at 1280x900 and at 390x844, each once, and measure it in an order that
+    lets each measurement see the page as its test needs it: every check collapsed first (light
+    theme), then the figures in the dark theme, then every check opened with the switch, then
+    closed again and one opened by a link to it."""
+    r = Reading()
     contexts = []
-
-    def _open(chapter: str, viewport: dict[str, int], theme: str = "light") -> Any:
-        context = browser.new_context(viewport=viewport, device_scale_factor=1)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base_url + chapter, wait_until="load")
-        if theme == "dark":
+    try:
+        for viewport in (WIDE, PHONE):
+            context = browser.new_context(viewport=viewport, device_scale_factor=1)
+            contexts.append(context)
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            wait_for_mathjax(page)
+            page.wait_for_timeout(100)  # reading.js fits the displays once the fonts are in
+            if viewport is PHONE:
+                r.phone_math = page.evaluate(MATH_JS)
+                break
+            r.share = page.evaluate(CODE_SHARE_JS)
+            r.closed = page.locator("div.cell details.hide:not([open])").count()
+            r.math = page.evaluate(MATH_JS)
             page.evaluate(DARK_JS)
-        wait_for_mathjax(page)
-        page.wait_for_timeout(100)  # reading.js fits the displays once the fonts are in
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
-
-
-def test_the_prose_leads_and_the_checks_are_one_click_away(chapter: str, opener: Any) -> None:
-    page = opener(chapter, WIDE)
-    share = page.evaluate(CODE_SHARE_JS)
-    assert share <= CODE_SHARE, f"{chapter}: code and printouts take {share:.0%} of the page"
-    closed = page.locator("div.cell details.hide:not([open])")
-    assert closed.count() > 0, f"{chapter}: no check is collapsed"
-    switch = page.get_by_role("button", name="Show all")
-    assert switch.count() == 1, f"{chapter} has no switch that shows its checks"
-    switch.click()
-    assert page.locator("div.cell details.hide:not([open])").count() == 0
-    assert page.get_by_role("button", name="Hide all checks").count() == 1
-    opened = page.evaluate(CODE_SHARE_JS)
-    assert opened > share, "opening the checks showed no code"
-
-
-def test_a_link_to_a_check_opens_it(chapter: str, opener: Any) -> None:
-    page = opener(chapter, WIDE)
-    cell = page.locator("div.cell[id]:has(details.hide)").first  # a check: it has an anchor
-    target = cell.get_attribute("id")
-    assert target, f"{chapter}: a collapsed check has no anchor to link to"
-    page.goto(page.url.split("#")[0] + "#" + target)
-    page.wait_for_timeout(100)
-    assert cell.locator("details.hide").get_attribute("open") is not None
+            r.figures = page.evaluate(FIGURES_JS)
+            switch = page.get_by_role("button", name="Show all")
+            r.switches = switch.count()
+            if r.switches == 1:
+                switch.click()
+                r.still_closed = page.locator("div.cell details.hide:not([open])").count()
+                hide = page.get_by_role("button", name="Hide all checks")
+                r.hide_switches = hide.count()
+                r.opened_share = page.evaluate(CODE_SHARE_JS)
+                if r.hide_switches == 1:
+                    hide.click()
+            page.evaluate(SHOW_ALL_JS)
+            r.sideways = page.evaluate(SIDEWAYS_JS)
+            page.evaluate(
+                "() => document.querySelectorAll('details').forEach(d => { d.open = false; })"
+            )
+            cell = page.locator("div.cell[id]:has(details.hide)").first  # a check: it has an anchor
+            r.link_target = cell.get_attribute("id") if cell.count() else None
+            if r.link_target:
+                page.goto(url + "#" + r.link_target)
+                page.wait_for_timeout(100)
+                r.link_opens = cell.locator("details.hide").get_attribute("open") is not None
+    finally:
+        for context in contexts:
+            context.close()
+    return r
 
 
-def test_every_image_is_a_numbered_figure_with_caption_and_alt(chapter: str, opener: Any) -> None:
-    page = opener(chapter, WIDE, "dark")
-    figures = page.evaluate(FIGURES_JS)
-    for f in figures:
+@pytest.fixture(scope="module")
+def reading(browser: Any, base_url: str) -> Any:
+    """``reading(chapter) -> Reading``: each chapter measured once for all the tests below (a
+    failed measurement raises its error in each of the chapter's tests)."""
+    cache: dict[str, Reading | BaseException] = {}
+
+    def _reading(chapter: str) -> Reading:
+        if chapter not in cache:
+            try:
+                cache[chapter] = _measure(browser, base_url + chapter)
+            except Exception as error:
+                cache[chapter] = error
+        found = cache[chapter]
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    return _reading
+
+
+def test_the_prose_leads_and_the_checks_are_one_click_away(chapter: str, reading: Any) -> None:
+    r = reading(chapter)
+    assert r.share <= CODE_SHARE, f"{chapter}: code and printouts take {r.share:.0%} of the page"
+    assert r.closed > 0, f"{chapter}: no check is collapsed"
+    assert r.switches == 1, f"{chapter} has no switch that shows its checks"
+    assert r.still_closed == 0, f"{chapter}: the switch left {r.still_closed} checks collapsed"
+    assert r.hide_switches == 1, f"{chapter}: the switch does not offer to hide the checks again"
+    assert r.opened_share > r.share, "opening the checks showed no code"
+
+
+def test_a_link_to_a_check_opens_it(chapter: str, reading: Any) -> None:
+    r = reading(chapter)
+    assert r.link_target, f"{chapter}: a collapsed check has no anchor to link to"
+    assert r.link_opens, f"{chapter}: #{r.link_target} does not open its check"
+
+
+def test_every_image_is_a_numbered_figure_with_caption_and_alt(chapter: str, reading: Any) -> None:
+    for f in reading(chapter).figures:
         where = f"{chapter}: {f['src']}"
         assert f["id"], f"{where} is not in a figure"
         assert f["number"], f"{where} is not a numbered figure"
@@ -149,18 +209,17 @@ def test_every_image_is_a_numbered_figure_with_caption_and_alt(chapter: str, ope
         assert f["background"] == "rgb(255, 255, 255)", f"{where} on {f['background']}"
 
 
-def test_the_math_has_the_texts_size_and_fits_a_phone(chapter: str, opener: Any) -> None:
-    wide = opener(chapter, WIDE).evaluate(MATH_JS)
+def test_the_math_has_the_texts_size_and_fits_a_phone(chapter: str, reading: Any) -> None:
+    r = reading(chapter)
+    wide, phone = r.math, r.phone_math
     assert abs(wide["ratio"] - 1) <= 0.10, f"{chapter}: math x-height {wide['ratio']:.2f} of text"
     assert wide["loose"] == [], f"{chapter}: punctuation that can start a line: {wide['loose']}"
-    phone = opener(chapter, PHONE).evaluate(MATH_JS)
     wide_ones = [d["tex"] for d in phone["displays"] if d["overflow"] > 1]
     overdrawn = [d["tex"] for d in phone["displays"] if d["overdrawn"]]
     assert wide_ones == [], f"{chapter} at 390 px: displays wider than their box: {wide_ones}"
     assert overdrawn == [], f"{chapter} at 390 px: numbers drawn over: {overdrawn}"
 
 
-def test_no_code_scrolls_sideways(chapter: str, opener: Any) -> None:
-    page = opener(chapter, WIDE)
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-    assert page.evaluate(SIDEWAYS_JS) == [], f"{chapter}: code that scrolls sideways"
+def test_no_code_scrolls_sideways(chapter: str, reading: Any) -> None:
+    sideways = reading(chapter).sideways
+    assert sideways == [], f"{chapter}: code that scrolls sideways: {sideways}"
