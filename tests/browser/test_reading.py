@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from browsing import DARK_JS, wait_for_mathjax
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WIDE = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -152,8 +153,12 @@ def _measure(browser: Any, url: str) -> Reading:
             r.link_target = cell.get_attribute("id") if cell.count() else None
             if r.link_target:
                 page.goto(url + "#" + r.link_target)
-                page.wait_for_timeout(100)
-                r.link_opens = cell.locator("details.hide").get_attribute("open") is not None
+                opened = "id => document.getElementById(id).querySelector('details.hide').open"
+                try:  # reading.js opens it on hashchange; a few seconds, for a busy machine
+                    page.wait_for_function(opened, arg=r.link_target, timeout=5_000)
+                    r.link_opens = True
+                except PlaywrightTimeout:
+                    r.link_opens = False
     finally:
         for context in contexts:
             context.close()
