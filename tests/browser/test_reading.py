@@ -11,7 +11,8 @@ and each concern below is a test on those measurements:
 - inline math has the x-height of the text around it (within 10 %); no comma or full stop after a
   formula can start a line; at 390 px no display equation is wider than its box or overdrawn by
   its number;
-- no code block or printout scrolls sideways at 1280 px, with every check open.
+- no code block or printout scrolls sideways at 1280 px, with every check open; at 390 px nothing
+  does (tables become one card per row), on the chapters and on the other pages readers open.
 """
 
 from __future__ import annotations
@@ -85,6 +86,36 @@ MATH_JS = r"""() => {
   return {ratio: mathEx / textEx, loose, displays};
 }"""
 
+#: On a phone: every box of the article that scrolls sideways (a table's scroll container, most
+#: often), and every piece of code or link that runs past the screen's right edge. Display
+#: equations are MATH_JS's; the headings' "#" links show only on hover.
+PHONE_SIDEWAYS_JS = r"""() => {
+  const article = document.querySelector("article.bd-article"), found = [];
+  for (const el of article.querySelectorAll("*")) {
+    if (!el.checkVisibility() || el.closest("mjx-container")) continue;
+    const s = getComputedStyle(el);
+    if (["auto", "scroll"].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1)
+      found.push(`${el.scrollWidth - el.clientWidth} px of ${el.textContent.trim().slice(0, 50)}`);
+  }
+  for (const el of article.querySelectorAll("code, a:not(.headerlink)")) {
+    if (el.checkVisibility() && el.getBoundingClientRect().right > innerWidth + 1)
+      found.push(`past the edge: ${el.textContent.trim().slice(0, 50)}`);
+  }
+  return found;
+}"""
+
+#: The pages besides the chapters that a reader opens on a phone, several of them tables.
+READER_PAGES = [
+    "book/intro.html",
+    "book/what_this_book_proves.html",
+    "book/notation.html",
+    "book/errata.html",
+    "book/api.html",
+    "book/verification_status.html",
+    "book/bibliography.html",
+    "book/verifying.html",
+]
+
 SIDEWAYS_JS = r"""() => [...document.querySelectorAll("article.bd-article pre")]
   .filter(p => p.checkVisibility() && p.scrollWidth > p.clientWidth + 1)
   .map(p => p.textContent.slice(0, 80))"""
@@ -108,6 +139,7 @@ class Reading:
     link_opens: bool = False  # going to #anchor opened that check
     math: dict[str, Any] = field(default_factory=dict)  # MATH_JS at 1280 px
     phone_math: dict[str, Any] = field(default_factory=dict)  # MATH_JS at 390 px
+    phone_sideways: list[str] = field(default_factory=list)  # PHONE_SIDEWAYS_JS
     figures: list[dict[str, Any]] = field(default_factory=list)  # FIGURES_JS, dark theme
 
 
@@ -128,6 +160,7 @@ def _measure(browser: Any, url: str) -> Reading:
             page.wait_for_timeout(100)  # reading.js fits the displays once the fonts are in
             if viewport is PHONE:
                 r.phone_math = page.evaluate(MATH_JS)
+                r.phone_sideways = page.evaluate(PHONE_SIDEWAYS_JS)
                 break
             r.share = page.evaluate(CODE_SHARE_JS)
             r.closed = page.locator("div.cell details.hide:not([open])").count()
@@ -228,3 +261,23 @@ def test_the_math_has_the_texts_size_and_fits_a_phone(chapter: str, reading: Any
 def test_no_code_scrolls_sideways(chapter: str, reading: Any) -> None:
     sideways = reading(chapter).sideways
     assert sideways == [], f"{chapter}: code that scrolls sideways: {sideways}"
+
+
+def test_nothing_scrolls_sideways_on_a_phone(chapter: str, reading: Any) -> None:
+    sideways = reading(chapter).phone_sideways
+    assert sideways == [], f"{chapter} at 390 px: {sideways}"
+
+
+@pytest.mark.parametrize("reader_page", READER_PAGES)
+def test_nothing_scrolls_sideways_on_a_phone_on_the_other_pages(
+    reader_page: str, browser: Any, base_url: str
+) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto(base_url + reader_page, wait_until="load")
+        wait_for_mathjax(page)
+        sideways = page.evaluate(PHONE_SIDEWAYS_JS)
+    finally:
+        context.close()
+    assert sideways == [], f"{reader_page} at 390 px: {sideways}"

@@ -53,7 +53,25 @@
     if (details) details.open = true;
   }
 
+  // On a phone a table of three or more columns becomes one card per row (reading.css), or it
+  // would scroll sideways: each cell but the first is labelled with its column's header, kept
+  // here in data-label. The claims' tables have their own layout (verification.css).
+  function labelCells() {
+    const tables = "article.bd-article table:not(.verification-table)";
+    for (const table of document.querySelectorAll(tables)) {
+      const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+      if (heads.length < 3) continue;
+      table.classList.add("cards-on-phone");
+      for (const row of table.querySelectorAll("tbody tr")) {
+        [...row.children].forEach((cell, i) => {
+          if (i > 0 && heads[i]) cell.dataset.label = heads[i];
+        });
+      }
+    }
+  }
+
   function start() {
+    labelCells();
     checksSwitch();
     openTarget();
     fitDisplays();
