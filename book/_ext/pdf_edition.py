@@ -163,7 +163,7 @@ BADGE_TABLE_WIDTHS = {3: (40, 28, 32), 4: (24, 27, 31, 18)}
 
 def widen_the_badge_columns(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give the verification tables fixed column widths in the PDF, with room for a badge on one
-    line (``verification/render.py`` keeps a short badge unbroken). Connected after the
+    line (``sphinx_claims/render.py`` keeps a short badge unbroken). Connected after the
     verification extension's handler, which makes the tables."""
     if app.builder.format != "latex":
         return
@@ -194,7 +194,7 @@ def _walk(node: nodes.Element, doc: str, equations: dict[str, str], links: list[
         equations |= {f"%{doc}#{i}": target for i in node["ids"]}
     ids = list(node["ids"]) if isinstance(node, ANCHORED) else []
     if node.get("nb_element") == "cell_code":
-        # verification/render.py anchors a checking cell as cell-<index> on its own page only (in
+        # sphinx_claims/render.py anchors a checking cell as cell-<index> on its own page only (in
         # the PDF's single tree every page is the root's): label every code cell so.
         ids.append(f"cell-{node['cell_index']}")
     if ids:

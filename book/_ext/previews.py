@@ -14,7 +14,7 @@
   build (after Sphinx has saved its environment), so a page makes tips only for links to pages
   written in the same build: after an incremental build the chapters' citations had no preview
   (the bibliography had not changed). Every page is written on every build; the chapters already
-  are (book/_ext/verification re-reads every page with claims), the others are short.
+  are (sphinx_claims re-reads every page with claims), the others are short.
 """
 
 from __future__ import annotations

@@ -8,18 +8,19 @@ and a symbol per status, each node a link to its claim).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.ext.graphviz import graphviz, latex_visit_graphviz, render_dot_html
+from sphinx.ext.graphviz import graphviz, render_dot_html
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
-from verification.claims import BOXES, Claim, ClaimsDomain, Verdicts, warn
-from verification.record import ClaimClass, Status
+from sphinx_claims.claims import BOXES, Claim, Verdicts
+from sphinx_claims.record import ClaimClass, Status
 
 #: Fill and ink of each status in the graph; verification.css gives the badges the same.
 COLOURS = {
@@ -78,7 +79,8 @@ def html_graph(self: HTML5Translator, node: claim_graph) -> None:
 
 
 def html_symbol(self: HTML5Translator, node: badge_symbol) -> None:
-    self.body.append(self.starttag(node, "span", "", **{"aria-hidden": "true"}))
+    hidden: dict[str, Any] = {"aria-hidden": "true"}
+    self.body.append(self.starttag(node, "span", "", **hidden))
 
 
 def html_symbol_end(self: HTML5Translator, node: badge_symbol) -> None:
@@ -112,7 +114,7 @@ def para(*children: str | nodes.Node, **attributes: Any) -> nodes.paragraph:
     return nodes.paragraph("", "", *texts, **attributes)
 
 
-def row(*cells: list[nodes.Node], **attributes: Any) -> nodes.row:
+def row(*cells: Sequence[nodes.Node], **attributes: Any) -> nodes.row:
     return nodes.row("", *(nodes.entry("", *cell) for cell in cells), **attributes)
 
 
@@ -132,9 +134,8 @@ class Page:
 
     def name(self, c: Claim, short: bool = False) -> str:
         """``Lemma 3.1`` or ``Eq. (2.6)``; ``Lem. 3.1`` if short."""
-        counter = (
-            "displaymath" if c.kind == "equation" else self.env.proof_list[c.label]["countertype"]
-        )
+        proofs = self.env.proof_list  # type: ignore[attr-defined] # sphinx-proof's
+        counter = "displaymath" if c.kind == "equation" else proofs[c.label]["countertype"]
         numbers = self.env.toc_fignumbers.get(c.docname, {}).get(counter, {}).get(c.anchor, ())
         number = ".".join(map(str, numbers))
         kind = SHORT.get(c.kind, c.kind.title()) if short else c.kind.title()
@@ -173,10 +174,8 @@ class Page:
         return badge("", "", *parts, classes=css, words=f"{cls.noun}: {words}")
 
     def claim(self, c: Claim) -> list[nodes.Node]:
-        return [
-            para(self.ref(c), *([" (", *title_nodes(c.title), ")"] if c.title else [])),
-            para(nodes.literal(text=c.label)),
-        ]
+        title: list[str | nodes.Node] = [" (", *title_nodes(c.title), ")"] if c.title else []
+        return [para(self.ref(c), *title), para(nodes.literal(text=c.label))]
 
     def claims(self, caption: str, labels: list[str]) -> nodes.paragraph:
         links = [self.ref(self.v.claims[x]) for x in labels]
@@ -190,7 +189,9 @@ class Page:
         """Each check: its kind, where it is, its outcome, and the run that recorded it."""
         items: dict[str, nodes.list_item] = {}  # a parametrized test once per outcome
         for check, report, cell in self.v.checks[label]:
-            kind = f"{Status.of([check.outcome]).symbol} {'exact' if check.exact else 'numerical'}"
+            exact = "exact" if self.v.exact(check) else "numerical"
+            kind = f"{Status.of([check.outcome]).symbol} {exact}"
+            what: list[str | nodes.Node]
             if cell:
                 at = self.link(f"cell {cell.index}", cell.docname, f"cell-{cell.index}")
                 what = [f"{kind} check, ", at, f" of {self.env.titles[cell.docname].astext()}: "]
@@ -200,8 +201,8 @@ class Page:
             what.append(check.outcome)
             if report:
                 # The runs are listed on the status page (in the PDF, self.docname is the book's).
-                at = self.v.status_page or self.docname
-                run = self.link(f"{report.session} run", at, f"run-{report.session}")
+                runs = self.v.status_page or self.docname
+                run = self.link(f"{report.session} run", runs, f"run-{report.session}")
                 what += [" in the ", run]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
         return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
@@ -217,7 +218,8 @@ class Page:
         out = [para("Outcomes come from these test runs of the current sources:"), runs]
         if not self.v.reports:
             no_run = nodes.strong(text="No test run of the current sources is recorded")
-            make = [nodes.literal(text="make test"), ", then ", nodes.literal(text="make book")]
+            make: list[str | nodes.Node] = [nodes.literal(text="make test"), ", then "]
+            make.append(nodes.literal(text="make book"))
             out = [para(no_run, ": every claim shows “not run”. Run ", *make, ".")]
         if self.v.ignored:
             out.append(para(f"{self.v.ignored} report(s) of other sources were ignored."))
@@ -236,7 +238,11 @@ class Page:
         total = nodes.strong(text=f"{len(self.v.claims)} claims:")
         out.append(para(total, f" {totals}.", classes=["verification-totals"]))
         header = ["Claim", "Status", "Checks: outcome and run", "Depends on, used by"]
-        return [*out, table("Every claim and its checks", header, rows), self.graph()]
+        return [
+            *out,
+            table("Every claim and its checks", header, rows),
+            *([self.graph()] if self.app.config.claims_graph else []),
+        ]
 
     def claims_page(self) -> list[nodes.Node]:
         """A table per chapter: each claim, its status and class, what it depends on."""
@@ -289,17 +295,19 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     # The LaTeX builder resolves the whole book as one tree, under the root document's name.
     whole_book = app.builder.format == "latex"
     for node in list(doctree.findall(lambda n: isinstance(n, (*BOXES, nodes.math_block)))):
+        if not isinstance(node, nodes.Element):
+            continue
         c = page.v.claims.get(node.get("label", ""))
         if c and (c.docname == docname or whole_book):
-            badge = page.badge(c.label)
+            shown: nodes.Node = page.badge(c.label)
             if page.v.status_page:
                 title = f"{len(page.v.checks[c.label])} checks: see the verification status page"
-                badge = page.link(badge, page.v.status_page, f"claim-{c.label}", reftitle=title)
-            line = para(badge, classes=["verification-badge-line"])
+                shown = page.link(shown, page.v.status_page, f"claim-{c.label}", reftitle=title)
+            line = para(shown, classes=["verification-badge-line"])
             if isinstance(node, nodes.math_block):
                 node.parent.insert(node.parent.index(node) + 1, line)
             else:
-                node.children[1].insert(0, line)  # the box's body, below its title
+                node.children[1].insert(0, line)  # type: ignore[attr-defined] # the box's body
     cells = {x.index for x in app.env.get_domain("verification").data["cells"].get(docname, [])}
     for cell in doctree.findall(nodes.container):
         if cell.get("nb_element") == "cell_code" and cell["cell_index"] in cells:
@@ -319,22 +327,3 @@ def outdated(
     data = env.get_domain("verification").data
     docs = {*(d for d, claims in data["claims"].items() if claims), *data["pages"]}
     return sorted(docs & env.found_docs)
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("sphinx.ext.graphviz")
-    app.add_domain(ClaimsDomain)
-    html = (HTML5Translator.visit_inline, HTML5Translator.depart_inline)
-    app.add_node(badge, html=html, latex=(latex_badge, None))
-    symbol = (html_symbol, html_symbol_end)
-    latex = (LaTeXTranslator.visit_inline, LaTeXTranslator.depart_inline)
-    app.add_node(badge_symbol, html=symbol, latex=latex)
-    app.add_node(claim_list)
-    app.add_node(claim_graph, html=(html_graph, None), latex=(latex_visit_graphviz, None))
-    app.add_directive("verification-status", ClaimList)
-    app.add_directive("claims-by-chapter", ClaimList)
-    app.connect("env-get-outdated", outdated)
-    app.connect("env-check-consistency", warn)
-    app.connect("doctree-resolved", resolve)
-    app.add_css_file("verification.css")
-    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,10 +22,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx_proof.nodes import NODE_TYPES, proof_node, unenumerable_node
 
-from verification.record import Check, ClaimClass, Report, Status, is_exact, labels_in_tags, read
+from sphinx_claims.record import Check, ClaimClass, Report, Status, calls, labels_in_tags, read
 
 BOXES = (*NODE_TYPES.values(), unenumerable_node)
-THEOREMS = ("theorem", "lemma", "proposition", "corollary")  # proved or cited, never evidence
 PROVED, EXPERIMENT, CITED = ClaimClass.PROVED, ClaimClass.EXPERIMENT, ClaimClass.CITED
 
 
@@ -99,14 +98,16 @@ class ClaimsDomain(Domain):
                 found[node] = set()
         self.data["claims"][docname] = [_claim(n, cites, docname) for n, cites in found.items()]
         path = Path(env.doc2path(docname))
-        cells = nbformat.read(path, as_version=4).cells if path.suffix == ".ipynb" else []
-        nb, context = path.relative_to(env.srcdir).as_posix(), "\n".join(c.source for c in cells)
+        notebook = nbformat.read(path, as_version=4) if path.suffix == ".ipynb" else None  # type: ignore[no-untyped-call]
+        cells = notebook.cells if notebook else []
+        nb, context = path.relative_to(env.srcdir).as_posix(), [c.source for c in cells]
         self.data["cells"][docname] = []
         for i, cell in enumerate(cells):
-            labels = labels_in_tags(cell.metadata.get("tags"))
+            labels = labels_in_tags(cell.metadata.get("tags"), env.config.claims_tag_prefix)
             if labels and cell.cell_type == "code":
-                exact = is_exact(cell.source, context)
-                check = Check(f"{nb}::{i}", labels, "not run", exact, nb, cell.id)
+                check = Check(
+                    f"{nb}::{i}", labels, "not run", calls(cell.source, context), nb, cell.id
+                )
                 self.data["cells"][docname].append(Cell(check, docname, i))
 
     def in_order(self, key: str) -> list[Any]:
@@ -126,7 +127,9 @@ class Verdicts:
 
     def __init__(self, domain: ClaimsDomain) -> None:
         self.claims = {c.label: c for c in domain.in_order("claims")}
-        self.reports, self.ignored = read(Path(domain.env.srcdir))
+        config, root = domain.env.config, Path(domain.env.srcdir)
+        self.reports, self.ignored = read(root / config.claims_report_dir, root)
+        self.exact_calls = set(config.claims_exact_calls)
         pages = domain.data["pages"]
         self.status_page = next((d for d in pages if pages[d] == "verification-status"), None)
         ran = {(c.notebook, c.cell_id or c.id): (c, r) for r in self.reports for c in r.checks}
@@ -141,6 +144,10 @@ class Verdicts:
         self.uses = {k: [x for x in c.cites if x in self.claims] for k, c in self.claims.items()}
         self.used_by = {k: [x for x, uses in self.uses.items() if k in uses] for k in self.claims}
         self._memo: dict[str, tuple[Status, Claim | None]] = {}
+
+    def exact(self, check: Check) -> bool:
+        """Whether the check calls a function that raises unless an identity holds exactly."""
+        return not self.exact_calls.isdisjoint(check.calls)
 
     def status(self, label: str, path: tuple[str, ...] = ()) -> tuple[Status, Claim | None]:
         """Its status and, if it depends on an unverified claim, the first such claim found.
@@ -163,6 +170,10 @@ class Verdicts:
 def warn(app: Sphinx, env: BuildEnvironment) -> None:
     """Build warnings (``-W`` fails the build) for checks naming no claim, claims breaking rules."""
     v: Verdicts = env.get_domain("verification").verdicts  # type: ignore[attr-defined]
+    proved_kinds, experiment_kinds = (
+        env.config.claims_proved_kinds,
+        env.config.claims_experiment_kinds,
+    )
     for label in set(v.checks) - set(v.claims):
         for check, _, cell in v.checks[label]:
             what = f"cell {cell.index} of {check.notebook}" if cell else f"unit test {check.id}"
@@ -173,14 +184,16 @@ def warn(app: Sphinx, env: BuildEnvironment) -> None:
         if not any(cell for _, _, cell in checks):
             _warn(f"{claim} has no check: tag a code cell that would fail if it were false "
                   f"'verifies:{c.label}'", c.docname)  # fmt: skip
-        elif c.cls is PROVED and not any(check.exact for check, _, _ in checks):
-            _warn(
-                f"{claim} is proved, but no check calls assert_identity or assert_rank", c.docname
+        elif c.cls is PROVED and not any(v.exact(check) for check, _, _ in checks):
+            exact = (
+                " or ".join(env.config.claims_exact_calls) or "an exact check (none is configured)"
             )
-        if c.kind in THEOREMS and c.cls not in (PROVED, CITED):
+            _warn(f"{claim} is proved, but no check calls {exact}", c.docname)
+        if c.kind in proved_kinds and c.cls not in (PROVED, CITED):
             _warn(f"{claim} is classed {c.cls.value}: a {c.kind} is proved or cited", c.docname)
-        if c.cls is EXPERIMENT and c.kind not in ("observation", "remark", *THEOREMS):
-            _warn(f"{claim} is an experiment: make it an observation or a remark", c.docname)
+        if c.cls is EXPERIMENT and c.kind not in (*experiment_kinds, *proved_kinds):
+            kinds = " or ".join(f"a {k}" for k in experiment_kinds)
+            _warn(f"{claim} is an experiment: make it {kinds}", c.docname)
         if c.cls is CITED and not c.has_citation:
             _warn(f"{claim} is cited, but its box has no {{cite:p}} citation", c.docname)
 
