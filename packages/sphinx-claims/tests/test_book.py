@@ -263,6 +263,24 @@ def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
     ]
 
 
+def test_every_link_of_the_latex_output_has_its_label(tmp_path: Path) -> None:
+    # The status page links to claims, to their rows, to checking cells and to the runs: each
+    # link must find a label in print too ("Hyper reference ... undefined" otherwise).
+    src = _book(tmp_path)
+    _report(src, ["failed", "passed", "passed"])
+    _build(src, "latex")
+    (tex,) = (src / "_build" / "latex").glob("*.tex")
+    text = tex.read_text()
+    links = set(re.findall(r"\\hyperref\[\\detokenize\{([^}]+)\}\]", text))
+    links |= set(re.findall(r"\\(?:eq)?ref\{([^}]+)\}", text))
+    labels = set(re.findall(r"\\label\{\\detokenize\{([^}]+)\}\}", text))
+    labels |= set(re.findall(r"\\label\{([^}\\]+)\}", text))
+    for expected in ("book/status:claim-lem-b", "book/claims:cell-2", "book/status:run-notebooks"):
+        assert expected in links
+    assert "equation:book/claims:eq-x" in links
+    assert links <= labels, links - labels
+
+
 def test_one_failed_check_fails_exactly_the_claims_it_verifies(tmp_path: Path) -> None:
     src = _book(tmp_path)
     _report(src, ["passed", "failed", "passed"])  # cell 1 verifies lem-b and eq-x
@@ -314,8 +332,10 @@ def test_the_closing_page_lists_every_claim_by_chapter(tmp_path: Path) -> None:
     _build(src)
     page = _page(src, "proves")
     assert '<span class="caption-text">1. Claims</span>' in page  # a table per chapter
-    for name in ("Lemma 1.1", "Lemma 1.2", "Theorem 1.1", "Eq. (1.1)"):
+    for name in ("Lemma 1.1", "Lemma 1.2", "Theorem 1.1"):
         assert f">{name}</a>" in page
+    # an equation's link is its number, as {eq} writes it (and the math domain resolves it)
+    assert 'Eq. <a class="reference internal" href="claims.html#equation-eq-x">(1.1)</a>' in page
     assert _text(page).count("proof ✓ verified") == 4
 
 

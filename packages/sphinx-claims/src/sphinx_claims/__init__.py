@@ -53,6 +53,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         render.badge_symbol, html=(render.html_symbol, render.html_symbol_end), latex=latex
     )
     app.add_node(render.claim_list)
+    app.add_node(
+        render.row_label, html=(render.html_row_label, None), latex=(render.latex_row_label, None)
+    )
     graph = (render.html_graph, None), (latex_visit_graphviz, None)
     app.add_node(render.claim_graph, html=graph[0], latex=graph[1])
     app.add_directive("verification-status", render.ClaimList)
@@ -61,7 +64,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _static_path)
     app.connect("env-get-outdated", render.outdated)
     app.connect("env-check-consistency", claims.warn)
-    app.connect("doctree-resolved", render.resolve)
+    app.add_post_transform(render.Resolve)
     app.connect("html-page-context", banner.announce)
     app.add_css_file("verification.css")
     return {

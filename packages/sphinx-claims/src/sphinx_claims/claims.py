@@ -38,10 +38,6 @@ class Claim:
     cites: tuple[str, ...]  # the labels its statement and proof cite
     has_citation: bool  # a {cite} in its box
 
-    @property
-    def anchor(self) -> str:
-        return f"equation-{self.label}" if self.kind == "equation" else self.label
-
 
 @dataclasses.dataclass(frozen=True)
 class Cell:
@@ -109,6 +105,13 @@ class ClaimsDomain(Domain):
                     f"{nb}::{i}", labels, "not run", calls(cell.source, context), nb, cell.id
                 )
                 self.data["cells"][docname].append(Cell(check, docname, i))
+        # Each checking cell an anchor, cell-<index>, that the status page links to: a target,
+        # which both the HTML and the LaTeX writer label.
+        checking = {c.index for c in self.data["cells"][docname]}
+        for container in document.findall(nodes.container):
+            if container.get("nb_element") == "cell_code" and container["cell_index"] in checking:
+                target = nodes.target("", "", ids=[f"cell-{container['cell_index']}"])
+                container.insert(0, target)
 
     def in_order(self, key: str) -> list[Any]:
         """Every claim, or cell, in the order of the numbered chapters, then of other pages."""

@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.ext.graphviz import graphviz, render_dot_html
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 from sphinx.writers.html5 import HTML5Translator
@@ -48,6 +50,20 @@ class badge(nodes.inline):  # noqa: N801 (docutils names nodes in lower case)
 
 class badge_symbol(nodes.inline):  # noqa: N801
     """A status symbol, ``✓``: screen readers skip it, as the words beside it say the same."""
+
+
+class row_label(nodes.Inline, nodes.Element):  # noqa: N801
+    """The LaTeX label of a table row (``refid``), which Sphinx's LaTeX writer does not give a
+    row's ids; in HTML the row's own id is the anchor, and this writes nothing."""
+
+
+def latex_row_label(self: LaTeXTranslator, node: row_label) -> None:
+    self.body.append(self.hypertarget(node["refid"]))
+    raise nodes.SkipNode
+
+
+def html_row_label(self: HTML5Translator, node: row_label) -> None:
+    raise nodes.SkipNode
 
 
 class claim_list(nodes.General, nodes.Element):  # noqa: N801
@@ -132,22 +148,42 @@ class Page:
         self.app, self.env, self.docname = app, app.env, docname
         self.v: Verdicts = app.env.get_domain("verification").verdicts  # type: ignore[attr-defined]
 
+    def xref(self, c: Claim) -> pending_xref:
+        """A reference to the claim, as ``{prf:ref}`` or ``{eq}`` makes one: sphinx-proof's domain
+        (or Sphinx's math domain) resolves it, with its number and its link, for every builder."""
+        domain, role = ("math", "eq") if c.kind == "equation" else ("prf", "ref")
+        return pending_xref(
+            "", nodes.inline("", c.label), refdomain=domain, reftype=role, reftarget=c.label,
+            refdoc=self.docname, refexplicit=False, refwarn=True,
+        )  # fmt: skip
+
+    def resolved(self, c: Claim) -> nodes.Element | None:
+        """The reference to the claim as its domain resolves it from this page."""
+        xref = self.xref(c)
+        domain, role, builder = (
+            self.env.get_domain(xref["refdomain"]),
+            xref["reftype"],
+            self.app.builder,
+        )
+        contnode = nodes.inline("", c.label)
+        return domain.resolve_xref(self.env, self.docname, builder, role, c.label, xref, contnode)
+
     def name(self, c: Claim, short: bool = False) -> str:
-        """``Lemma 3.1`` or ``Eq. (2.6)``; ``Lem. 3.1`` if short."""
-        proofs = self.env.proof_list  # type: ignore[attr-defined] # sphinx-proof's
-        counter = "displaymath" if c.kind == "equation" else proofs[c.label]["countertype"]
-        numbers = self.env.toc_fignumbers.get(c.docname, {}).get(counter, {}).get(c.anchor, ())
-        number = ".".join(map(str, numbers))
-        kind = SHORT.get(c.kind, c.kind.title()) if short else c.kind.title()
-        return f"Eq. ({number})" if c.kind == "equation" else f"{kind} {number}"
+        """``Lemma 3.1`` or ``Eq. (2.6)``; ``Lem. 3.1`` if short: the resolved reference's text."""
+        found = self.resolved(c)
+        text = found.astext() if found is not None else c.label
+        if c.kind == "equation":
+            return f"Eq. {text}"
+        return f"{SHORT.get(c.kind, c.kind.title())} {text.rpartition(' ')[2]}" if short else text
 
     def link(self, text: str | nodes.Node, docname: str, anchor: str, **kw: Any) -> nodes.reference:
         uri = self.app.builder.get_relative_uri(self.docname, docname) + "#" + anchor
         child = nodes.Text(text) if isinstance(text, str) else text
         return nodes.reference("", "", child, internal=True, refuri=uri, **kw)
 
-    def ref(self, c: Claim) -> nodes.reference:
-        return self.link(self.name(c), c.docname, c.anchor)
+    def ref(self, c: Claim) -> list[nodes.Node]:
+        """A link to the claim: ``Lemma 3.1``, or ``Eq.`` then ``(2.6)``, as in the text."""
+        return [nodes.Text("Eq. "), self.xref(c)] if c.kind == "equation" else [self.xref(c)]
 
     def badge(self, label: str) -> badge:
         """``proof ✓``, ``experiment ○ not run``, ``proof ◐ depends on ✗ Lemma 3.1``; ``cited``
@@ -173,13 +209,16 @@ class Page:
         css = ["verification-badge", "verification-" + status.name.lower().replace("_", "-")]
         return badge("", "", *parts, classes=css, words=f"{cls.noun}: {words}")
 
-    def claim(self, c: Claim) -> list[nodes.Node]:
+    def claim(self, c: Claim, *anchor: nodes.Node) -> list[nodes.Node]:
         title: list[str | nodes.Node] = [" (", *title_nodes(c.title), ")"] if c.title else []
-        return [para(self.ref(c), *title), para(nodes.literal(text=c.label))]
+        return [para(*anchor, *self.ref(c), *title), para(nodes.literal(text=c.label))]
 
     def claims(self, caption: str, labels: list[str]) -> nodes.paragraph:
         links = [self.ref(self.v.claims[x]) for x in labels]
-        return para(*([caption] if links else []), *[y for x in links for y in (", ", x)][1:])
+        joined: list[str | nodes.Node] = [caption] if links else []
+        for i, link in enumerate(links):
+            joined += [", ", *link] if i else link
+        return para(*joined)
 
     def chapter(self, docname: str) -> str:
         secnum = ".".join(map(str, self.env.toc_secnumbers.get(docname, {}).get("", ())))
@@ -214,7 +253,8 @@ class Page:
             commit = nodes.literal(text=r.commit)
             about = para(nodes.strong(text=r.session), f" tests: {r.time}, commit ", commit)
             on = para("on ", r.machine, classes=["verification-machine"])
-            runs += nodes.list_item("", about, on, ids=[f"run-{r.session}"])
+            about.insert(0, nodes.target("", "", ids=[f"run-{r.session}"]))
+            runs += nodes.list_item("", about, on)
         out = [para("Outcomes come from these test runs of the current sources:"), runs]
         if not self.v.reports:
             no_run = nodes.strong(text="No test run of the current sources is recorded")
@@ -231,8 +271,10 @@ class Page:
                 self.claims("Depends on ", self.v.uses[k]),
                 self.claims("Used by ", self.v.used_by[k]),
             ]
+            # The row's id is its anchor in HTML; in print, a label where the row starts.
+            claim = self.claim(c, row_label("", refid=f"claim-{k}"))
             rows.append(
-                row(self.claim(c), [para(self.badge(k))], self.checks(k), links, ids=[f"claim-{k}"])
+                row(claim, [para(self.badge(k))], self.checks(k), links, ids=[f"claim-{k}"])
             )
         totals = "; ".join(f"{n} {s.words}" for s, n in counts.items())
         total = nodes.strong(text=f"{len(self.v.claims)} claims:")
@@ -266,7 +308,8 @@ class Page:
                 status = v.status(c.label)[0]
                 fill, ink = COLOURS[status]
                 tip = f"{self.name(c)} {c.title}: {status.words}".replace('"', "'")
-                uri = self.link("", c.docname, c.anchor)["refuri"]
+                found = self.resolved(c)
+                uri = found.get("refuri", "") if found is not None else ""
                 look = f'fillcolor="{fill}", color="{ink}", fontcolor="{ink}"'
                 link = f'URL="{uri}", target="_top", tooltip="{tip}"'
                 label = f"{status.symbol} {self.name(c, short=True)}"
@@ -289,8 +332,19 @@ class Page:
         return figure
 
 
+class Resolve(SphinxPostTransform):
+    """Badges on the page's claims, and its generated lists: made before Sphinx resolves the
+    references (10), and before the LaTeX builder turns equation references into its own (5), so
+    that the links to claims they hold are resolved as every ``{prf:ref}`` and ``{eq}`` is."""
+
+    default_priority = 4
+
+    def run(self, **kwargs: Any) -> None:
+        resolve(self.app, self.document, self.env.docname)
+
+
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Badges on the page's claims, anchors on its checking cells, and its generated lists."""
+    """Badges on the page's claims, and its generated lists."""
     page = Page(app, docname)
     # The LaTeX builder resolves the whole book as one tree, under the root document's name.
     whole_book = app.builder.format == "latex"
@@ -308,10 +362,6 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 node.parent.insert(node.parent.index(node) + 1, line)
             else:
                 node.children[1].insert(0, line)  # type: ignore[attr-defined] # the box's body
-    cells = {x.index for x in app.env.get_domain("verification").data["cells"].get(docname, [])}
-    for cell in doctree.findall(nodes.container):
-        if cell.get("nb_element") == "cell_code" and cell["cell_index"] in cells:
-            cell["ids"].append(f"cell-{cell['cell_index']}")
     for node in list(doctree.findall(claim_list)):
         status = node["directive"] == "verification-status"
         node.replace_self(page.status_page() if status else page.claims_page())
