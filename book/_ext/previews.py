@@ -13,8 +13,7 @@
 - sphinx-tippy gathers each page's targets while it writes the page, and keeps them only for that
   build (after Sphinx has saved its environment), so a page makes tips only for links to pages
   written in the same build: after an incremental build the chapters' citations had no preview
-  (the bibliography had not changed). Every page is written on every build; the chapters already
-  are (sphinx_claims re-reads every page with claims), the others are short.
+  (the bibliography had not changed). Every page is read and written on every build.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -99,12 +100,16 @@ def _book(
     return tmp
 
 
-def _build(src: Path, builder: str = "html") -> str:
-    """Build ``src`` into ``src/_build/<builder>``; return the warnings."""
+def _build(src: Path, builder: str = "html", fresh: bool = True, **config: Any) -> str:
+    """Build ``src`` into ``src/_build/<builder>``, from scratch unless not ``fresh``, with the
+    values of ``config`` in place of conf.py's; return the warnings."""
     warnings = io.StringIO()
     out, doctrees = src / "_build" / builder, src / "_build" / "doctrees"
     with docutils_namespace():  # node classes registered by one build do not leak into the next
-        app = Sphinx(src, src, out, doctrees, builder, status=None, warning=warnings, freshenv=True)
+        app = Sphinx(
+            src, src, out, doctrees, builder, confoverrides=config, status=None,
+            warning=warnings, freshenv=fresh,
+        )  # fmt: skip
         app.build()
     return warnings.getvalue()
 
@@ -449,3 +454,37 @@ def test_a_unit_test_that_calls_assert_identity_is_an_exact_check(tmp_path: Path
     exact = ("assert_identity", "isclose")
     _write(src, "unit", [record.Check("tests/test_x.py::test_x", labels, "passed", exact)])
     assert "is proved, but" not in _build(src)
+
+
+def test_a_new_report_rewrites_only_the_pages_that_show_a_change(tmp_path: Path) -> None:
+    # An incremental build reads no page again for a new report: it writes again the pages whose
+    # badges, lists or banner changed, and an unchanged build writes none. (Sphinx's default
+    # theme: the book theme, set up again in one process, changes its templates_path, which
+    # would have every page written again.)
+    src = _book(tmp_path)
+    _report(src, ["passed"] * 3)
+    html, plain = src / "_build" / "html", {"html_theme": "alabaster"}
+
+    def written() -> dict[str, int]:
+        return {p.relative_to(html).as_posix(): p.stat().st_mtime_ns for p in html.rglob("*.html")}
+
+    assert _build(src, **plain) == ""
+    first = written()
+    assert _build(src, fresh=False, **plain) == ""
+    assert written() == first  # nothing changed, nothing written
+    _report(src, ["failed", "passed", "passed"])
+    assert _build(src, "latex", fresh=False) == ""  # the LaTeX builder shares the environment
+    assert _build(src, fresh=False, **plain) == ""
+    again = written()
+    changed = {page for page in first if again[page] != first[page]}
+    assert {"book/claims.html", "book/status.html", "book/proves.html"} <= changed
+    assert _badges(src)["lem-b"] == "proof ◐ depends on ✗ Lemma 1.1, which failed"
+    _report(src, ["failed", "passed", "passed"])  # the same outcomes, from a new run
+    _build(src, fresh=False, **plain)
+    assert written()["book/claims.html"] == again["book/claims.html"]  # the same badges
+
+
+def test_a_broken_rule_warns_again_on_an_unchanged_build(tmp_path: Path) -> None:
+    src = _book(tmp_path, cells=[["lem-a"], ["eq-x"], ["thm-c"]])
+    assert "the lemma 'lem-b' has no check" in _build(src)
+    assert "the lemma 'lem-b' has no check" in _build(src, fresh=False)

@@ -62,14 +62,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("claims-by-chapter", render.ClaimList)
 
     app.connect("config-inited", _static_path)
-    app.connect("env-get-outdated", render.outdated)
+    app.connect("env-get-updated", render.rewritten)
     app.connect("env-check-consistency", claims.warn)
     app.add_post_transform(render.Resolve)
     app.connect("html-page-context", banner.announce)
     app.add_css_file("verification.css")
     return {
         "version": __version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -68,7 +68,9 @@ def _claim(node: nodes.Element, cites: set[str], docname: str) -> Claim:
 
 class ClaimsDomain(Domain):
     name = label = "verification"
-    initial_data: dict[str, Any] = {"claims": {}, "cells": {}, "pages": {}}  # noqa: RUF012
+    #: Per page: its claims, its checking cells, the list it generates, and a digest of what it
+    #: showed of them when each builder last wrote it (see render.rewritten).
+    initial_data: dict[str, Any] = {"claims": {}, "cells": {}, "pages": {}, "shown": {}}  # noqa: RUF012
     _verdicts: Verdicts | None = None  # once every document is read
 
     def clear_doc(self, docname: str) -> None:
@@ -170,8 +172,13 @@ class Verdicts:
         return self._memo[label]
 
 
-def warn(app: Sphinx, env: BuildEnvironment) -> None:
-    """Build warnings (``-W`` fails the build) for checks naming no claim, claims breaking rules."""
+def problems(env: BuildEnvironment) -> list[tuple[str, str | None]]:
+    """Checks naming no claim, claims breaking rules: each message, and the page it is about."""
+    found: list[tuple[str, str | None]] = []
+
+    def _warn(message: str, docname: str | None) -> None:
+        found.append((message, docname))
+
     v: Verdicts = env.get_domain("verification").verdicts  # type: ignore[attr-defined]
     proved_kinds, experiment_kinds = (
         env.config.claims_proved_kinds,
@@ -200,6 +207,10 @@ def warn(app: Sphinx, env: BuildEnvironment) -> None:
         if c.cls is CITED and not c.has_citation:
             _warn(f"{claim} is cited, but its box has no {{cite:p}} citation", c.docname)
 
+    return found
 
-def _warn(message: str, docname: str | None) -> None:
-    logging.getLogger(__name__).warning(f"verification: {message}", location=docname)
+
+def warn(app: Sphinx, env: BuildEnvironment) -> None:
+    """Build warnings (``-W`` fails the build) for each of the :func:`problems`."""
+    for message, docname in problems(env):
+        logging.getLogger(__name__).warning(f"verification: {message}", location=docname)

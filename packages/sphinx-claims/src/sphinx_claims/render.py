@@ -7,6 +7,7 @@ and a symbol per status, each node a link to its claim).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.ext.graphviz import graphviz, render_dot_html
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
@@ -21,7 +23,8 @@ from sphinx.util.texescape import escape
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
-from sphinx_claims.claims import BOXES, Claim, Verdicts
+from sphinx_claims.banner import message
+from sphinx_claims.claims import BOXES, Claim, Verdicts, problems
 from sphinx_claims.record import ClaimClass, Status
 
 #: Fill and ink of each status in the graph; verification.css gives the badges the same.
@@ -370,10 +373,48 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         app.env.get_domain("math").data["has_equations"][docname] = True
 
 
-def outdated(
-    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """Pages with claims or generated lists, on every build: the reports are no Sphinx source."""
-    data = env.get_domain("verification").data
-    docs = {*(d for d, claims in data["claims"].items() if claims), *data["pages"]}
-    return sorted(docs & env.found_docs)
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def rewritten(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The pages to write again, without reading them again, because what they show of the claims
+    changed since they were last written: a badge, a generated list, or the banner (every page).
+    The test reports are no Sphinx source, so Sphinx cannot see them change. And the pages a
+    problem is about, so that the consistency check warns again (``-W``) until it is fixed."""
+    domain = env.get_domain("verification")
+    v: Verdicts = domain.verdicts  # type: ignore[attr-defined]
+    numbers = env.toc_fignumbers
+
+    def badge(c: Claim) -> tuple[object, ...]:
+        status, culprit = v.status(c.label)
+        cited = culprit and (
+            culprit.label,
+            v.status(culprit.label)[0],
+            numbers.get(culprit.docname),
+        )
+        return c.label, status, len(v.checks[c.label]), cited
+
+    banner_words = message(v)
+    checks = [
+        (k, [(c, r and (r.session, r.time, r.commit, r.machine)) for c, r, _ in cs])
+        for k, cs in sorted(v.checks.items())
+    ]
+    everything = _digest(
+        banner_words, v.status_page, list(v.claims.values()), [badge(c) for c in v.claims.values()],
+        checks, v.ignored, numbers, env.toc_secnumbers,
+    )  # fmt: skip
+    shown = {
+        doc: everything
+        if doc in domain.data["pages"]
+        else _digest(
+            banner_words, v.status_page, [badge(c) for c in domain.data["claims"].get(doc, [])]
+        )
+        for doc in env.found_docs
+    }
+    # By builder: the HTML and LaTeX builders share the environment (Jupyter Book's .doctrees).
+    name, before = app.builder.name, domain.data["shown"]
+    changed = {doc for doc in shown if before.get(doc, {}).get(name) != shown[doc]}
+    domain.data["shown"] = {doc: {**before.get(doc, {}), name: shown[doc]} for doc in shown}
+    about = [doc or v.status_page or min(env.found_docs) for _, doc in problems(env)]
+    return sorted(changed | {doc for doc in about if doc in env.found_docs})
