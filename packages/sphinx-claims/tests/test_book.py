@@ -329,6 +329,9 @@ def test_the_status_row_lists_checks_and_links_both_ways(tmp_path: Path) -> None
     assert 'href="claims.html#lem-a">Lemma 1.1</a>' in row.group(0)  # depends on
     assert 'href="claims.html#thm-c">Theorem 1.1</a>' in row.group(0)  # used by
     assert text.index("Depends on") < text.index("Lemma 1.1") < text.index("Used by")
+    # the link to a check leads to its cell (whose own id it is, so that the page opens it)
+    assert 'href="claims.html#cell-2"' in row.group(0)
+    assert re.search(r'<div class="cell[^"]*" id="cell-2">', _page(src, "claims"))
 
 
 def test_the_closing_page_lists_every_claim_by_chapter(tmp_path: Path) -> None:

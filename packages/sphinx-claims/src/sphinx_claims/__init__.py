@@ -54,7 +54,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_node(render.claim_list)
     app.add_node(
-        render.row_label, html=(render.html_row_label, None), latex=(render.latex_row_label, None)
+        claims.print_label,
+        html=(render.html_print_label, None),
+        latex=(render.latex_print_label, None),
     )
     graph = (render.html_graph, None), (latex_visit_graphviz, None)
     app.add_node(render.claim_graph, html=graph[0], latex=graph[1])

@@ -28,6 +28,11 @@ BOXES = (*NODE_TYPES.values(), unenumerable_node)
 PROVED, EXPERIMENT, CITED = ClaimClass.PROVED, ClaimClass.EXPERIMENT, ClaimClass.CITED
 
 
+class print_label(nodes.Inline, nodes.Element):  # noqa: N801
+    """The LaTeX label of an anchor (``refid``) that is the id of a table row or a cell in HTML:
+    Sphinx's LaTeX writer labels neither. In HTML it writes nothing."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Claim:
     label: str
@@ -107,13 +112,14 @@ class ClaimsDomain(Domain):
                     f"{nb}::{i}", labels, "not run", calls(cell.source, context), nb, cell.id
                 )
                 self.data["cells"][docname].append(Cell(check, docname, i))
-        # Each checking cell an anchor, cell-<index>, that the status page links to: a target,
-        # which both the HTML and the LaTeX writer label.
+        # Each checking cell an anchor, cell-<index>, that the status page links to: the cell's
+        # id in HTML (a link to it opens the check), a print_label in LaTeX.
         checking = {c.index for c in self.data["cells"][docname]}
         for container in document.findall(nodes.container):
             if container.get("nb_element") == "cell_code" and container["cell_index"] in checking:
-                target = nodes.target("", "", ids=[f"cell-{container['cell_index']}"])
-                container.insert(0, target)
+                anchor = f"cell-{container['cell_index']}"
+                container["ids"].append(anchor)
+                container.insert(0, print_label("", refid=anchor))
 
     def in_order(self, key: str) -> list[Any]:
         """Every claim, or cell, in the order of the numbered chapters, then of other pages."""

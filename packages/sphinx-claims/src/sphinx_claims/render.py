@@ -24,7 +24,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
 from sphinx_claims.banner import message
-from sphinx_claims.claims import BOXES, Claim, Verdicts, problems
+from sphinx_claims.claims import BOXES, Claim, Verdicts, print_label, problems
 from sphinx_claims.record import ClaimClass, Status
 
 #: Fill and ink of each status in the graph; verification.css gives the badges the same.
@@ -55,17 +55,12 @@ class badge_symbol(nodes.inline):  # noqa: N801
     """A status symbol, ``✓``: screen readers skip it, as the words beside it say the same."""
 
 
-class row_label(nodes.Inline, nodes.Element):  # noqa: N801
-    """The LaTeX label of a table row (``refid``), which Sphinx's LaTeX writer does not give a
-    row's ids; in HTML the row's own id is the anchor, and this writes nothing."""
-
-
-def latex_row_label(self: LaTeXTranslator, node: row_label) -> None:
+def latex_print_label(self: LaTeXTranslator, node: print_label) -> None:
     self.body.append(self.hypertarget(node["refid"]))
     raise nodes.SkipNode
 
 
-def html_row_label(self: HTML5Translator, node: row_label) -> None:
+def html_print_label(self: HTML5Translator, node: print_label) -> None:
     raise nodes.SkipNode
 
 
@@ -275,7 +270,7 @@ class Page:
                 self.claims("Used by ", self.v.used_by[k]),
             ]
             # The row's id is its anchor in HTML; in print, a label where the row starts.
-            claim = self.claim(c, row_label("", refid=f"claim-{k}"))
+            claim = self.claim(c, print_label("", refid=f"claim-{k}"))
             rows.append(
                 row(claim, [para(self.badge(k))], self.checks(k), links, ids=[f"claim-{k}"])
             )
