@@ -113,13 +113,15 @@ class ClaimsDomain(Domain):
                 )
                 self.data["cells"][docname].append(Cell(check, docname, i))
         # Each checking cell an anchor, cell-<index>, that the status page links to: the cell's
-        # id in HTML (a link to it opens the check), a print_label in LaTeX.
+        # id in HTML (a link to it opens the check), a print_label just before it in LaTeX (not
+        # inside: MyST-NB collapses a hide-input cell only if its children are its own).
         checking = {c.index for c in self.data["cells"][docname]}
-        for container in document.findall(nodes.container):
+        for container in list(document.findall(nodes.container)):
             if container.get("nb_element") == "cell_code" and container["cell_index"] in checking:
                 anchor = f"cell-{container['cell_index']}"
                 container["ids"].append(anchor)
-                container.insert(0, print_label("", refid=anchor))
+                parent = container.parent
+                parent.insert(parent.index(container), print_label("", refid=anchor))
 
     def in_order(self, key: str) -> list[Any]:
         """Every claim, or cell, in the order of the numbered chapters, then of other pages."""
