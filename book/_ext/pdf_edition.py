@@ -195,10 +195,16 @@ def download_menu(
 
 
 def find_pdf(app: Sphinx, env: Any) -> list[str]:
-    """Once the sources are read: the PDF the HTML pages offer, or None."""
-    if app.builder.format == "html":
-        app.builder.pdf_edition = _pdf(app)  # type: ignore[attr-defined]
-    return []
+    """Once the sources are read: the PDF the HTML pages offer, or None; and, when that is not
+    what the last build's pages offered, every page, to be written again with its menu."""
+    if app.builder.format != "html":
+        return []
+    pdf = app.builder.pdf_edition = _pdf(app)  # type: ignore[attr-defined]
+    offered = None if pdf is None else pdf.stat().st_mtime_ns
+    if getattr(env, "pdf_edition_offered", None) == offered:
+        return []
+    env.pdf_edition_offered = offered  # kept with the environment
+    return sorted(env.found_docs)
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
