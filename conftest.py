@@ -1,8 +1,9 @@
-"""Shared pytest set-up: the doctest namespace, and the verification plugin.
+"""Shared pytest set-up: the doctest namespace.
 
 Every check that names the claim it verifies (a notebook cell tagged ``verifies:<label>``, run by
 nbval, or a test marked ``@pytest.mark.verifies("<label>")``) has its outcome recorded under
-``_build/verification/`` by ``book/_ext/verification/pytest_plugin.py``.
+``_build/verification/`` by the claims package's pytest plugin (``packages/sphinx-claims``, found
+through its entry point and configured in ``pyproject.toml``), not by anything here.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy
-
-pytest_plugins = ["verification.pytest_plugin"]
 
 
 @pytest.fixture(autouse=True)

@@ -19,9 +19,10 @@ under Debian's ``node`` (``mathjax_prerender.js``), one process for the whole bu
   of whole theorem boxes in every page's previews would otherwise carry that MathML again (a
   quarter of a long chapter's bytes).
 - The glyphs' stylesheet, ``_static/mathjax/chtml.css``, is written once the pages are: it holds
-  every character typeset in the build (every page is written on every build, see previews.py),
-  and loads the vendored woff-v2 fonts beside it. Every page links it (a preview on any page can
-  show math from another).
+  every character of every page, and loads the vendored woff-v2 fonts beside it. An incremental
+  build writes only some pages, so the TeX of each page is kept between builds (``TEX_FILE``, in
+  the doctrees' folder) and that of the pages not written is typeset again before the stylesheet
+  is. Every page links it (a preview on any page can show math from another).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 SCRIPT = Path(__file__).with_name("mathjax_prerender.js")
 STYLESHEET = "mathjax/chtml.css"  # in _static/, beside the fonts (book/_vendor/mathjax)
+TEX_FILE = "mathjax_prerender.json"  # in the doctrees' folder: each page's TeX, as typeset
 VERSION = (Path(__file__).with_name("mathjax") / "VERSION").read_text().strip()
 
 
@@ -53,6 +55,8 @@ class MathJax:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[str] | None = None
+        #: page -> the TeX typeset for it in this build, and whether each is a display.
+        self.typeset_for: dict[str, set[tuple[str, bool]]] = {}
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         if self._process is None:
@@ -94,7 +98,9 @@ class MathJax:
 
 
 def _typeset(translator: HTML5Translator, node: nodes.Element, tex: str, display: bool) -> str:
-    html, error = translator.builder.app.mathjax_prerender.typeset(tex, display)  # type: ignore[attr-defined]
+    mathjax: MathJax = translator.builder.app.mathjax_prerender  # type: ignore[attr-defined]
+    mathjax.typeset_for.setdefault(translator.builder.current_docname, set()).add((tex, display))
+    html, error = mathjax.typeset(tex, display)
     if error is not None:
         logger.warning("TeX that MathJax cannot typeset (%s): %s", error, tex, location=node)
     return str(html)
@@ -153,15 +159,27 @@ def link_stylesheet(
 
 
 def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
-    """Write the stylesheet of every glyph the build typeset, then stop node."""
+    """Write the stylesheet of every glyph of every page, then stop node: the TeX of the pages
+    this build did not write is typeset again (it is kept between builds)."""
     mathjax: MathJax = app.mathjax_prerender  # type: ignore[attr-defined]
     try:
         if exception is None and app.builder.format == "html":
+            kept, path = Path(app.doctreedir, TEX_FILE), Path(app.outdir, "_static", STYLESHEET)
+            if not mathjax.typeset_for and kept.is_file() and path.is_file():
+                return  # no page written: the stylesheet of the last build holds every glyph
+            earlier = json.loads(kept.read_text()) if kept.is_file() else {}
+            pages = {
+                page: {(tex, display) for tex, display in earlier.get(page, [])}
+                for page in app.env.found_docs
+            } | mathjax.typeset_for
+            done = set().union(*mathjax.typeset_for.values())
+            for tex, display in set().union(*pages.values()) - done:
+                mathjax.typeset(tex, display)
+            kept.write_text(json.dumps({page: sorted(tex) for page, tex in pages.items()}))
             css = (
                 f"/* MathJax {VERSION} CommonHTML, typeset at build time */\n"
                 + mathjax.stylesheet()
             )
-            path = Path(app.outdir, "_static", STYLESHEET)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(css, encoding="utf-8")
     finally:

@@ -8,8 +8,6 @@ The PDF, in the LaTeX of the whole book:
   chapters, the numbered parts start at chapter 1 as on the site, and each part is a line of the
   contents (:class:`NumberOnlyTheNote`);
 - the list of works stays in the Bibliography chapter (:class:`MarkTheBibliography`);
-- the links that the verification pages make to HTML anchors point at labels LaTeX knows
-  (:func:`label_every_anchor`);
 - the verification pages' tables have column widths fit for their badges
   (:func:`widen_the_badge_columns`).
 
@@ -129,31 +127,6 @@ class BibliographyInItsChapter(SphinxPostTransform):
             marks[0].replace_self([_latex(IN_ITS_CHAPTER), works[0], _latex(r"\endgroup")])
 
 
-#: The nodes whose ``ids`` the site links to and Sphinx's LaTeX writer does not label.
-ANCHORED = (nodes.row, nodes.list_item, nodes.container)
-
-
-def label_every_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Make the links the site has inside the book work in the PDF too.
-
-    The verification pages link to equations (``#equation-eq-cost``), to a claim's row of the
-    status table (``#claim-...``), to a checking cell (``#cell-7``) and to a test run
-    (``#run-unit``): HTML ids. The LaTeX writer labels an equation ``equation:<doc>:<label>``,
-    and rows, list items and code cells not at all, so in the PDF those links would point nowhere
-    (LaTeX: "Hyper reference ... undefined"). So a link to an equation is pointed at the
-    equation's label, and the others get a label. Connected after the verification extension's
-    handler, which makes the rows and the badges' links.
-    """
-    if app.builder.format != "latex":
-        return
-    equations: dict[str, str] = {}
-    links: list[nodes.reference] = []
-    _walk(doctree, doctree.get("docname", docname), equations, links)
-    for link in links:
-        if link.get("refuri") in equations:
-            link["refuri"] = equations[link["refuri"]]
-
-
 #: Column widths (in parts) of the verification pages' tables in print, by their number of
 #: columns: the closing page's (claim, class and status, depends on) and the status page's (claim,
 #: status, checks, depends on and used by). LaTeX's tabulary would size a column by its content,
@@ -163,7 +136,7 @@ BADGE_TABLE_WIDTHS = {3: (40, 28, 32), 4: (24, 27, 31, 18)}
 
 def widen_the_badge_columns(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give the verification tables fixed column widths in the PDF, with room for a badge on one
-    line (``verification/render.py`` keeps a short badge unbroken). Connected after the
+    line (``sphinx_claims/render.py`` keeps a short badge unbroken). Connected after the
     verification extension's handler, which makes the tables."""
     if app.builder.format != "latex":
         return
@@ -176,35 +149,6 @@ def widen_the_badge_columns(app: Sphinx, doctree: nodes.document, docname: str) 
             for spec, width in zip(specs, widths, strict=True):
                 spec["colwidth"] = width
             table["classes"].append("colwidths-given")
-
-
-def _walk(node: nodes.Element, doc: str, equations: dict[str, str], links: list[Any]) -> None:
-    # Walk down, not up: Sphinx inlines each chapter's children into a start_of_file node
-    # without re-parenting them, so a node's .parent may still be its chapter's own document.
-    if isinstance(node, addnodes.start_of_file):
-        doc = node["docname"]
-    for child in list(node.children):
-        if isinstance(child, nodes.Element):
-            _walk(child, doc, equations, links)
-    if isinstance(node, nodes.reference):
-        links.append(node)
-    if isinstance(node, nodes.math_block) and node.get("label"):
-        # The LaTeX writer turns "%<doc>#<anchor>" into the label "<doc>:<anchor>".
-        target = f"%equation:{node['docname']}#{node['label']}"
-        equations |= {f"%{doc}#{i}": target for i in node["ids"]}
-    ids = list(node["ids"]) if isinstance(node, ANCHORED) else []
-    if node.get("nb_element") == "cell_code":
-        # verification/render.py anchors a checking cell as cell-<index> on its own page only (in
-        # the PDF's single tree every page is the root's): label every code cell so.
-        ids.append(f"cell-{node['cell_index']}")
-    if ids:
-        labels = "".join(rf"\label{{\detokenize{{{doc}:{i}}}}}" for i in dict.fromkeys(ids))
-        # Inside the first paragraph, if any: on a line of its own it would add an empty line.
-        first = next(iter(node.findall(nodes.paragraph)), None)
-        if first is not None:
-            first.insert(0, nodes.raw("", r"\phantomsection" + labels + "%\n", format="latex"))
-        else:
-            node.insert(0, _latex(r"\phantomsection" + labels))
 
 
 def _pdf(app: Sphinx) -> Path | None:
@@ -251,10 +195,16 @@ def download_menu(
 
 
 def find_pdf(app: Sphinx, env: Any) -> list[str]:
-    """Once the sources are read: the PDF the HTML pages offer, or None."""
-    if app.builder.format == "html":
-        app.builder.pdf_edition = _pdf(app)  # type: ignore[attr-defined]
-    return []
+    """Once the sources are read: the PDF the HTML pages offer, or None; and, when that is not
+    what the last build's pages offered, every page, to be written again with its menu."""
+    if app.builder.format != "html":
+        return []
+    pdf = app.builder.pdf_edition = _pdf(app)  # type: ignore[attr-defined]
+    offered = None if pdf is None else pdf.stat().st_mtime_ns
+    if getattr(env, "pdf_edition_offered", None) == offered:
+        return []
+    env.pdf_edition_offered = offered  # kept with the environment
+    return sorted(env.found_docs)
 
 
 def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
@@ -275,7 +225,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(NumberOnlyTheNote)
     app.add_post_transform(MarkTheBibliography)
     app.add_post_transform(BibliographyInItsChapter)
-    app.connect("doctree-resolved", label_every_anchor, priority=900)
     app.connect("doctree-resolved", widen_the_badge_columns, priority=900)
     app.connect("env-updated", find_pdf)
     app.connect("html-page-context", download_menu, priority=600)

@@ -11,18 +11,22 @@
   ``<first part>.*.js`` beside the file). The book's pages are in ``book/``, so every build would
   leave a copy of their tips behind: the files no page loads are removed once the build is done.
 - sphinx-tippy gathers each page's targets while it writes the page, and keeps them only for that
-  build (after Sphinx has saved its environment), so a page makes tips only for links to pages
-  written in the same build: after an incremental build the chapters' citations had no preview
-  (the bibliography had not changed). Every page is written on every build; the chapters already
-  are (book/_ext/verification re-reads every page with claims), the others are short.
+  build (in ``env.tippy_data``, after Sphinx has saved its environment), so a page would make tips
+  only for links to pages written in the same build: after an incremental build the chapters'
+  citations had no preview (the bibliography had not changed). So what it gathered is kept
+  between builds (``KEPT``, in the doctrees' folder) and given back to it when the next build
+  starts: the pages an incremental build does not write keep their tips, and link to the others'.
 """
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+
+KEPT = "previews.pickle"  # in the doctrees' folder: sphinx-tippy's env.tippy_data of the last build
 
 
 def remove_stale_tips(app: Sphinx, exception: Exception | None) -> None:
@@ -49,17 +53,26 @@ def load_tips_on_demand(
             scripts[i] = type(script)("_static/previews.js", priority=script.priority, **attributes)
 
 
-def every_page(
-    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """All pages, re-read and so written on every build (see the module's docstring)."""
-    return sorted(env.found_docs)
+def restore_tips(app: Sphinx) -> None:
+    """Give sphinx-tippy back what it gathered in the last build (see the module's docstring)."""
+    kept = Path(app.doctreedir, KEPT)
+    if app.builder.format == "html" and kept.is_file():
+        app.env.tippy_data = pickle.loads(kept.read_bytes())  # type: ignore[attr-defined]
+
+
+def keep_tips(app: Sphinx, exception: Exception | None) -> None:
+    """Keep what sphinx-tippy gathered, for the pages that still exist, for the next build."""
+    data = getattr(app.env, "tippy_data", None)
+    if exception is None and data is not None and app.builder.format == "html":
+        data["pages"] = {k: v for k, v in data["pages"].items() if k in app.env.found_docs}
+        Path(app.doctreedir, KEPT).write_bytes(pickle.dumps(data))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the style, the tips loaded on demand, the pages to write, the clean-up."""
+    """Register the style, the tips loaded on demand, the tips kept between builds, the clean-up."""
     app.add_css_file("previews.css")
-    app.connect("env-get-outdated", every_page)
+    app.connect("builder-inited", restore_tips)
+    app.connect("build-finished", keep_tips)
     app.connect("html-page-context", load_tips_on_demand, priority=800)  # after sphinx-tippy
     app.connect("build-finished", remove_stale_tips, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,7 +11,11 @@ which sphinx-proof writes as titles, without their number), and the entries of i
   equation ("Eq. (2.3)") an index entry to its anchor, in the HTML builds only, once Sphinx has
   numbered them. Sphinx ranks an entry that the whole query matches first. The entries exist
   only in the search index: Sphinx's general index was gathered when the pages were read, and
-  the LaTeX build gets none (no ``\\index`` in the PDF).
+  the LaTeX build gets none (no ``\\index`` in the PDF). Sphinx keeps the search's entries only
+  for the build that wrote them (in ``env._search_index_index_entries``, filled after it saved
+  its environment), so an incremental build would lose those of the pages it does not write:
+  they are kept between builds (``KEPT``, in the doctrees' folder) and given back when the next
+  build starts.
 - **Snippets from the text.** Sphinx makes each result's snippet from the text of the page's
   ``[role="main"]`` element. In pydata-sphinx-theme's layout that is ``<main>``, which starts with
   sphinx-book-theme's print-only table of contents, so a snippet showed the page's table of
@@ -24,12 +28,16 @@ which sphinx-proof writes as titles, without their number), and the entries of i
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx_proof.nodes import NODE_TYPES
+
+KEPT = "site_search.pickle"  # in the doctrees' folder: the search's index entries, by page
 
 
 def _number(app: Sphinx, docname: str, counter: str, anchor: str) -> str:
@@ -58,6 +66,22 @@ def index_claims(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         doctree.append(index)
 
 
+def restore_entries(app: Sphinx) -> None:
+    """Give Sphinx back the search's index entries of the last build (see the docstring)."""
+    kept = Path(app.doctreedir, KEPT)
+    if app.builder.format == "html" and kept.is_file():
+        entries = app.env._search_index_index_entries  # Sphinx's own, filled when pages are written
+        entries.update({**pickle.loads(kept.read_bytes()), **entries})
+
+
+def keep_entries(app: Sphinx, exception: Exception | None) -> None:
+    """Keep the search's index entries of the pages that still exist, for the next build."""
+    if exception is None and app.builder.format == "html":
+        entries = app.env._search_index_index_entries
+        found = {page: e for page, e in entries.items() if page in app.env.found_docs}
+        Path(app.doctreedir, KEPT).write_bytes(pickle.dumps(found))
+
+
 def snippets_from_the_text(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -69,6 +93,8 @@ def snippets_from_the_text(
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the claims' index entries, the search page's script and the field's style."""
     app.connect("doctree-resolved", index_claims)
+    app.connect("builder-inited", restore_entries)
+    app.connect("build-finished", keep_entries)
     app.connect("html-page-context", snippets_from_the_text)
     app.add_css_file("search.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

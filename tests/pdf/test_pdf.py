@@ -13,7 +13,7 @@ from pathlib import Path
 
 import book_sources as src
 import pytest
-from verification.record import ClaimClass, Status
+from sphinx_claims.record import ClaimClass, Status
 
 #: Text that would show TeX or MyST the build left unprocessed. A marker may occur only as often
 #: as the sources show it as code (the book documents some of them: ``{prf:ref}``, ``\end{split}``).
@@ -21,7 +21,7 @@ RAW_MARKUP = ("??", "$", "\\begin", "\\end{", "\\frac", "\\(", "\\[", "\\label",
 RAW_MARKUP += ("{prf:", "{eq}", "{cite", "{numref}", "{doc}", ":label:", ":::")
 
 #: A badge as the PDF prints it, class first: ``[proof: verified]``, ``[numerical check: verified,
-#: but depends on Lemma 3.1, which failed]`` (verification/render.py).
+#: but depends on Lemma 3.1, which failed]`` (sphinx_claims/render.py).
 STATUSES = "|".join(re.escape(s.words) for s in Status if s is not Status.DEPENDS)
 CLASSES = "|".join(re.escape(c.noun) for c in ClaimClass)
 BADGE = re.compile(rf"\[(?:{CLASSES}): (?P<status>{STATUSES}|verified, but depends on [^\]]+)\]")

@@ -7,8 +7,8 @@ cell must print exactly its stored output and pass its assertions: a chapter tha
 count, a digit count or a residual that rounding can move fails here, under some configuration,
 even when it passes on the machine that stored its outputs.
 
-The sessions run with ``--noconftest``: they write no verification report (the badges come from
-``make test``), and they check the outputs, not the claims.
+The sessions run without the claims' recorder (``-p no:claims``): they write no report (the
+badges come from ``make test``), and they check the outputs, not the claims.
 """
 
 from __future__ import annotations

@@ -22,11 +22,15 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx_proof.nodes import NODE_TYPES, proof_node, unenumerable_node
 
-from verification.record import Check, ClaimClass, Report, Status, is_exact, labels_in_tags, read
+from sphinx_claims.record import Check, ClaimClass, Report, Status, calls, labels_in_tags, read
 
 BOXES = (*NODE_TYPES.values(), unenumerable_node)
-THEOREMS = ("theorem", "lemma", "proposition", "corollary")  # proved or cited, never evidence
 PROVED, EXPERIMENT, CITED = ClaimClass.PROVED, ClaimClass.EXPERIMENT, ClaimClass.CITED
+
+
+class print_label(nodes.Inline, nodes.Element):  # noqa: N801
+    """The LaTeX label of an anchor (``refid``) that is the id of a table row or a cell in HTML:
+    Sphinx's LaTeX writer labels neither. In HTML it writes nothing."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,10 +42,6 @@ class Claim:
     cls: ClaimClass
     cites: tuple[str, ...]  # the labels its statement and proof cite
     has_citation: bool  # a {cite} in its box
-
-    @property
-    def anchor(self) -> str:
-        return f"equation-{self.label}" if self.kind == "equation" else self.label
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,7 +73,9 @@ def _claim(node: nodes.Element, cites: set[str], docname: str) -> Claim:
 
 class ClaimsDomain(Domain):
     name = label = "verification"
-    initial_data: dict[str, Any] = {"claims": {}, "cells": {}, "pages": {}}  # noqa: RUF012
+    #: Per page: its claims, its checking cells, the list it generates, and a digest of what it
+    #: showed of them when each builder last wrote it (see render.rewritten).
+    initial_data: dict[str, Any] = {"claims": {}, "cells": {}, "pages": {}, "shown": {}}  # noqa: RUF012
     _verdicts: Verdicts | None = None  # once every document is read
 
     def clear_doc(self, docname: str) -> None:
@@ -99,15 +101,27 @@ class ClaimsDomain(Domain):
                 found[node] = set()
         self.data["claims"][docname] = [_claim(n, cites, docname) for n, cites in found.items()]
         path = Path(env.doc2path(docname))
-        cells = nbformat.read(path, as_version=4).cells if path.suffix == ".ipynb" else []
-        nb, context = path.relative_to(env.srcdir).as_posix(), "\n".join(c.source for c in cells)
+        notebook = nbformat.read(path, as_version=4) if path.suffix == ".ipynb" else None  # type: ignore[no-untyped-call]
+        cells = notebook.cells if notebook else []
+        nb, context = path.relative_to(env.srcdir).as_posix(), [c.source for c in cells]
         self.data["cells"][docname] = []
         for i, cell in enumerate(cells):
-            labels = labels_in_tags(cell.metadata.get("tags"))
+            labels = labels_in_tags(cell.metadata.get("tags"), env.config.claims_tag_prefix)
             if labels and cell.cell_type == "code":
-                exact = is_exact(cell.source, context)
-                check = Check(f"{nb}::{i}", labels, "not run", exact, nb, cell.id)
+                check = Check(
+                    f"{nb}::{i}", labels, "not run", calls(cell.source, context), nb, cell.id
+                )
                 self.data["cells"][docname].append(Cell(check, docname, i))
+        # Each checking cell an anchor, cell-<index>, that the status page links to: the cell's
+        # id in HTML (a link to it opens the check), a print_label just before it in LaTeX (not
+        # inside: MyST-NB collapses a hide-input cell only if its children are its own).
+        checking = {c.index for c in self.data["cells"][docname]}
+        for container in list(document.findall(nodes.container)):
+            if container.get("nb_element") == "cell_code" and container["cell_index"] in checking:
+                anchor = f"cell-{container['cell_index']}"
+                container["ids"].append(anchor)
+                parent = container.parent
+                parent.insert(parent.index(container), print_label("", refid=anchor))
 
     def in_order(self, key: str) -> list[Any]:
         """Every claim, or cell, in the order of the numbered chapters, then of other pages."""
@@ -126,7 +140,9 @@ class Verdicts:
 
     def __init__(self, domain: ClaimsDomain) -> None:
         self.claims = {c.label: c for c in domain.in_order("claims")}
-        self.reports, self.ignored = read(Path(domain.env.srcdir))
+        config, root = domain.env.config, Path(domain.env.srcdir)
+        self.reports, self.ignored = read(root / config.claims_report_dir, root)
+        self.exact_calls = set(config.claims_exact_calls)
         pages = domain.data["pages"]
         self.status_page = next((d for d in pages if pages[d] == "verification-status"), None)
         ran = {(c.notebook, c.cell_id or c.id): (c, r) for r in self.reports for c in r.checks}
@@ -141,6 +157,10 @@ class Verdicts:
         self.uses = {k: [x for x in c.cites if x in self.claims] for k, c in self.claims.items()}
         self.used_by = {k: [x for x, uses in self.uses.items() if k in uses] for k in self.claims}
         self._memo: dict[str, tuple[Status, Claim | None]] = {}
+
+    def exact(self, check: Check) -> bool:
+        """Whether the check calls a function that raises unless an identity holds exactly."""
+        return not self.exact_calls.isdisjoint(check.calls)
 
     def status(self, label: str, path: tuple[str, ...] = ()) -> tuple[Status, Claim | None]:
         """Its status and, if it depends on an unverified claim, the first such claim found.
@@ -160,9 +180,18 @@ class Verdicts:
         return self._memo[label]
 
 
-def warn(app: Sphinx, env: BuildEnvironment) -> None:
-    """Build warnings (``-W`` fails the build) for checks naming no claim, claims breaking rules."""
+def problems(env: BuildEnvironment) -> list[tuple[str, str | None]]:
+    """Checks naming no claim, claims breaking rules: each message, and the page it is about."""
+    found: list[tuple[str, str | None]] = []
+
+    def _warn(message: str, docname: str | None) -> None:
+        found.append((message, docname))
+
     v: Verdicts = env.get_domain("verification").verdicts  # type: ignore[attr-defined]
+    proved_kinds, experiment_kinds = (
+        env.config.claims_proved_kinds,
+        env.config.claims_experiment_kinds,
+    )
     for label in set(v.checks) - set(v.claims):
         for check, _, cell in v.checks[label]:
             what = f"cell {cell.index} of {check.notebook}" if cell else f"unit test {check.id}"
@@ -173,17 +202,23 @@ def warn(app: Sphinx, env: BuildEnvironment) -> None:
         if not any(cell for _, _, cell in checks):
             _warn(f"{claim} has no check: tag a code cell that would fail if it were false "
                   f"'verifies:{c.label}'", c.docname)  # fmt: skip
-        elif c.cls is PROVED and not any(check.exact for check, _, _ in checks):
-            _warn(
-                f"{claim} is proved, but no check calls assert_identity or assert_rank", c.docname
+        elif c.cls is PROVED and not any(v.exact(check) for check, _, _ in checks):
+            exact = (
+                " or ".join(env.config.claims_exact_calls) or "an exact check (none is configured)"
             )
-        if c.kind in THEOREMS and c.cls not in (PROVED, CITED):
+            _warn(f"{claim} is proved, but no check calls {exact}", c.docname)
+        if c.kind in proved_kinds and c.cls not in (PROVED, CITED):
             _warn(f"{claim} is classed {c.cls.value}: a {c.kind} is proved or cited", c.docname)
-        if c.cls is EXPERIMENT and c.kind not in ("observation", "remark", *THEOREMS):
-            _warn(f"{claim} is an experiment: make it an observation or a remark", c.docname)
+        if c.cls is EXPERIMENT and c.kind not in (*experiment_kinds, *proved_kinds):
+            kinds = " or ".join(f"a {k}" for k in experiment_kinds)
+            _warn(f"{claim} is an experiment: make it {kinds}", c.docname)
         if c.cls is CITED and not c.has_citation:
             _warn(f"{claim} is cited, but its box has no {{cite:p}} citation", c.docname)
 
+    return found
 
-def _warn(message: str, docname: str | None) -> None:
-    logging.getLogger(__name__).warning(f"verification: {message}", location=docname)
+
+def warn(app: Sphinx, env: BuildEnvironment) -> None:
+    """Build warnings (``-W`` fails the build) for each of the :func:`problems`."""
+    for message, docname in problems(env):
+        logging.getLogger(__name__).warning(f"verification: {message}", location=docname)

@@ -15,8 +15,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from verification.claims import Verdicts
-from verification.record import Status
+from sphinx_claims.claims import Verdicts
+from sphinx_claims.record import Status
 
 
 def message(v: Verdicts) -> str | None:
@@ -45,7 +45,3 @@ def announce(
         href = escape(context["pathto"](v.status_page))
         html += f' <a href="{href}">See the verification status.</a>'
     context["theme_announcement"] = html
-
-
-def setup(app: Sphinx) -> None:
-    app.connect("html-page-context", announce)

@@ -7,19 +7,25 @@ and a symbol per status, each node a link to its claim).
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
-from sphinx.ext.graphviz import graphviz, latex_visit_graphviz, render_dot_html
+from sphinx.environment import BuildEnvironment
+from sphinx.ext.graphviz import graphviz, render_dot_html
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
-from verification.claims import BOXES, Claim, ClaimsDomain, Verdicts, warn
-from verification.record import ClaimClass, Status
+from sphinx_claims.banner import message
+from sphinx_claims.claims import BOXES, Claim, Verdicts, print_label, problems
+from sphinx_claims.record import ClaimClass, Status
 
 #: Fill and ink of each status in the graph; verification.css gives the badges the same.
 COLOURS = {
@@ -47,6 +53,15 @@ class badge(nodes.inline):  # noqa: N801 (docutils names nodes in lower case)
 
 class badge_symbol(nodes.inline):  # noqa: N801
     """A status symbol, ``✓``: screen readers skip it, as the words beside it say the same."""
+
+
+def latex_print_label(self: LaTeXTranslator, node: print_label) -> None:
+    self.body.append(self.hypertarget(node["refid"]))
+    raise nodes.SkipNode
+
+
+def html_print_label(self: HTML5Translator, node: print_label) -> None:
+    raise nodes.SkipNode
 
 
 class claim_list(nodes.General, nodes.Element):  # noqa: N801
@@ -78,7 +93,8 @@ def html_graph(self: HTML5Translator, node: claim_graph) -> None:
 
 
 def html_symbol(self: HTML5Translator, node: badge_symbol) -> None:
-    self.body.append(self.starttag(node, "span", "", **{"aria-hidden": "true"}))
+    hidden: dict[str, Any] = {"aria-hidden": "true"}
+    self.body.append(self.starttag(node, "span", "", **hidden))
 
 
 def html_symbol_end(self: HTML5Translator, node: badge_symbol) -> None:
@@ -112,7 +128,7 @@ def para(*children: str | nodes.Node, **attributes: Any) -> nodes.paragraph:
     return nodes.paragraph("", "", *texts, **attributes)
 
 
-def row(*cells: list[nodes.Node], **attributes: Any) -> nodes.row:
+def row(*cells: Sequence[nodes.Node], **attributes: Any) -> nodes.row:
     return nodes.row("", *(nodes.entry("", *cell) for cell in cells), **attributes)
 
 
@@ -130,23 +146,42 @@ class Page:
         self.app, self.env, self.docname = app, app.env, docname
         self.v: Verdicts = app.env.get_domain("verification").verdicts  # type: ignore[attr-defined]
 
-    def name(self, c: Claim, short: bool = False) -> str:
-        """``Lemma 3.1`` or ``Eq. (2.6)``; ``Lem. 3.1`` if short."""
-        counter = (
-            "displaymath" if c.kind == "equation" else self.env.proof_list[c.label]["countertype"]
+    def xref(self, c: Claim) -> pending_xref:
+        """A reference to the claim, as ``{prf:ref}`` or ``{eq}`` makes one: sphinx-proof's domain
+        (or Sphinx's math domain) resolves it, with its number and its link, for every builder."""
+        domain, role = ("math", "eq") if c.kind == "equation" else ("prf", "ref")
+        return pending_xref(
+            "", nodes.inline("", c.label), refdomain=domain, reftype=role, reftarget=c.label,
+            refdoc=self.docname, refexplicit=False, refwarn=True,
+        )  # fmt: skip
+
+    def resolved(self, c: Claim) -> nodes.Element | None:
+        """The reference to the claim as its domain resolves it from this page."""
+        xref = self.xref(c)
+        domain, role, builder = (
+            self.env.get_domain(xref["refdomain"]),
+            xref["reftype"],
+            self.app.builder,
         )
-        numbers = self.env.toc_fignumbers.get(c.docname, {}).get(counter, {}).get(c.anchor, ())
-        number = ".".join(map(str, numbers))
-        kind = SHORT.get(c.kind, c.kind.title()) if short else c.kind.title()
-        return f"Eq. ({number})" if c.kind == "equation" else f"{kind} {number}"
+        contnode = nodes.inline("", c.label)
+        return domain.resolve_xref(self.env, self.docname, builder, role, c.label, xref, contnode)
+
+    def name(self, c: Claim, short: bool = False) -> str:
+        """``Lemma 3.1`` or ``Eq. (2.6)``; ``Lem. 3.1`` if short: the resolved reference's text."""
+        found = self.resolved(c)
+        text = found.astext() if found is not None else c.label
+        if c.kind == "equation":
+            return f"Eq. {text}"
+        return f"{SHORT.get(c.kind, c.kind.title())} {text.rpartition(' ')[2]}" if short else text
 
     def link(self, text: str | nodes.Node, docname: str, anchor: str, **kw: Any) -> nodes.reference:
         uri = self.app.builder.get_relative_uri(self.docname, docname) + "#" + anchor
         child = nodes.Text(text) if isinstance(text, str) else text
         return nodes.reference("", "", child, internal=True, refuri=uri, **kw)
 
-    def ref(self, c: Claim) -> nodes.reference:
-        return self.link(self.name(c), c.docname, c.anchor)
+    def ref(self, c: Claim) -> list[nodes.Node]:
+        """A link to the claim: ``Lemma 3.1``, or ``Eq.`` then ``(2.6)``, as in the text."""
+        return [nodes.Text("Eq. "), self.xref(c)] if c.kind == "equation" else [self.xref(c)]
 
     def badge(self, label: str) -> badge:
         """``proof ✓``, ``experiment ○ not run``, ``proof ◐ depends on ✗ Lemma 3.1``; ``cited``
@@ -172,15 +207,16 @@ class Page:
         css = ["verification-badge", "verification-" + status.name.lower().replace("_", "-")]
         return badge("", "", *parts, classes=css, words=f"{cls.noun}: {words}")
 
-    def claim(self, c: Claim) -> list[nodes.Node]:
-        return [
-            para(self.ref(c), *([" (", *title_nodes(c.title), ")"] if c.title else [])),
-            para(nodes.literal(text=c.label)),
-        ]
+    def claim(self, c: Claim, *anchor: nodes.Node) -> list[nodes.Node]:
+        title: list[str | nodes.Node] = [" (", *title_nodes(c.title), ")"] if c.title else []
+        return [para(*anchor, *self.ref(c), *title), para(nodes.literal(text=c.label))]
 
     def claims(self, caption: str, labels: list[str]) -> nodes.paragraph:
         links = [self.ref(self.v.claims[x]) for x in labels]
-        return para(*([caption] if links else []), *[y for x in links for y in (", ", x)][1:])
+        joined: list[str | nodes.Node] = [caption] if links else []
+        for i, link in enumerate(links):
+            joined += [", ", *link] if i else link
+        return para(*joined)
 
     def chapter(self, docname: str) -> str:
         secnum = ".".join(map(str, self.env.toc_secnumbers.get(docname, {}).get("", ())))
@@ -190,7 +226,9 @@ class Page:
         """Each check: its kind, where it is, its outcome, and the run that recorded it."""
         items: dict[str, nodes.list_item] = {}  # a parametrized test once per outcome
         for check, report, cell in self.v.checks[label]:
-            kind = f"{Status.of([check.outcome]).symbol} {'exact' if check.exact else 'numerical'}"
+            exact = "exact" if self.v.exact(check) else "numerical"
+            kind = f"{Status.of([check.outcome]).symbol} {exact}"
+            what: list[str | nodes.Node]
             if cell:
                 at = self.link(f"cell {cell.index}", cell.docname, f"cell-{cell.index}")
                 what = [f"{kind} check, ", at, f" of {self.env.titles[cell.docname].astext()}: "]
@@ -200,8 +238,8 @@ class Page:
             what.append(check.outcome)
             if report:
                 # The runs are listed on the status page (in the PDF, self.docname is the book's).
-                at = self.v.status_page or self.docname
-                run = self.link(f"{report.session} run", at, f"run-{report.session}")
+                runs = self.v.status_page or self.docname
+                run = self.link(f"{report.session} run", runs, f"run-{report.session}")
                 what += [" in the ", run]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
         return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
@@ -213,11 +251,13 @@ class Page:
             commit = nodes.literal(text=r.commit)
             about = para(nodes.strong(text=r.session), f" tests: {r.time}, commit ", commit)
             on = para("on ", r.machine, classes=["verification-machine"])
-            runs += nodes.list_item("", about, on, ids=[f"run-{r.session}"])
+            about.insert(0, nodes.target("", "", ids=[f"run-{r.session}"]))
+            runs += nodes.list_item("", about, on)
         out = [para("Outcomes come from these test runs of the current sources:"), runs]
         if not self.v.reports:
             no_run = nodes.strong(text="No test run of the current sources is recorded")
-            make = [nodes.literal(text="make test"), ", then ", nodes.literal(text="make book")]
+            make: list[str | nodes.Node] = [nodes.literal(text="make test"), ", then "]
+            make.append(nodes.literal(text="make book"))
             out = [para(no_run, ": every claim shows “not run”. Run ", *make, ".")]
         if self.v.ignored:
             out.append(para(f"{self.v.ignored} report(s) of other sources were ignored."))
@@ -229,14 +269,20 @@ class Page:
                 self.claims("Depends on ", self.v.uses[k]),
                 self.claims("Used by ", self.v.used_by[k]),
             ]
+            # The row's id is its anchor in HTML; in print, a label where the row starts.
+            claim = self.claim(c, print_label("", refid=f"claim-{k}"))
             rows.append(
-                row(self.claim(c), [para(self.badge(k))], self.checks(k), links, ids=[f"claim-{k}"])
+                row(claim, [para(self.badge(k))], self.checks(k), links, ids=[f"claim-{k}"])
             )
         totals = "; ".join(f"{n} {s.words}" for s, n in counts.items())
         total = nodes.strong(text=f"{len(self.v.claims)} claims:")
         out.append(para(total, f" {totals}.", classes=["verification-totals"]))
         header = ["Claim", "Status", "Checks: outcome and run", "Depends on, used by"]
-        return [*out, table("Every claim and its checks", header, rows), self.graph()]
+        return [
+            *out,
+            table("Every claim and its checks", header, rows),
+            *([self.graph()] if self.app.config.claims_graph else []),
+        ]
 
     def claims_page(self) -> list[nodes.Node]:
         """A table per chapter: each claim, its status and class, what it depends on."""
@@ -260,7 +306,8 @@ class Page:
                 status = v.status(c.label)[0]
                 fill, ink = COLOURS[status]
                 tip = f"{self.name(c)} {c.title}: {status.words}".replace('"', "'")
-                uri = self.link("", c.docname, c.anchor)["refuri"]
+                found = self.resolved(c)
+                uri = found.get("refuri", "") if found is not None else ""
                 look = f'fillcolor="{fill}", color="{ink}", fontcolor="{ink}"'
                 link = f'URL="{uri}", target="_top", tooltip="{tip}"'
                 label = f"{status.symbol} {self.name(c, short=True)}"
@@ -283,27 +330,36 @@ class Page:
         return figure
 
 
+class Resolve(SphinxPostTransform):
+    """Badges on the page's claims, and its generated lists: made before Sphinx resolves the
+    references (10), and before the LaTeX builder turns equation references into its own (5), so
+    that the links to claims they hold are resolved as every ``{prf:ref}`` and ``{eq}`` is."""
+
+    default_priority = 4
+
+    def run(self, **kwargs: Any) -> None:
+        resolve(self.app, self.document, self.env.docname)
+
+
 def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Badges on the page's claims, anchors on its checking cells, and its generated lists."""
+    """Badges on the page's claims, and its generated lists."""
     page = Page(app, docname)
     # The LaTeX builder resolves the whole book as one tree, under the root document's name.
     whole_book = app.builder.format == "latex"
     for node in list(doctree.findall(lambda n: isinstance(n, (*BOXES, nodes.math_block)))):
+        if not isinstance(node, nodes.Element):
+            continue
         c = page.v.claims.get(node.get("label", ""))
         if c and (c.docname == docname or whole_book):
-            badge = page.badge(c.label)
+            shown: nodes.Node = page.badge(c.label)
             if page.v.status_page:
                 title = f"{len(page.v.checks[c.label])} checks: see the verification status page"
-                badge = page.link(badge, page.v.status_page, f"claim-{c.label}", reftitle=title)
-            line = para(badge, classes=["verification-badge-line"])
+                shown = page.link(shown, page.v.status_page, f"claim-{c.label}", reftitle=title)
+            line = para(shown, classes=["verification-badge-line"])
             if isinstance(node, nodes.math_block):
                 node.parent.insert(node.parent.index(node) + 1, line)
             else:
-                node.children[1].insert(0, line)  # the box's body, below its title
-    cells = {x.index for x in app.env.get_domain("verification").data["cells"].get(docname, [])}
-    for cell in doctree.findall(nodes.container):
-        if cell.get("nb_element") == "cell_code" and cell["cell_index"] in cells:
-            cell["ids"].append(f"cell-{cell['cell_index']}")
+                node.children[1].insert(0, line)  # type: ignore[attr-defined] # the box's body
     for node in list(doctree.findall(claim_list)):
         status = node["directive"] == "verification-status"
         node.replace_self(page.status_page() if status else page.claims_page())
@@ -312,29 +368,48 @@ def resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         app.env.get_domain("math").data["has_equations"][docname] = True
 
 
-def outdated(
-    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """Pages with claims or generated lists, on every build: the reports are no Sphinx source."""
-    data = env.get_domain("verification").data
-    docs = {*(d for d, claims in data["claims"].items() if claims), *data["pages"]}
-    return sorted(docs & env.found_docs)
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.setup_extension("sphinx.ext.graphviz")
-    app.add_domain(ClaimsDomain)
-    html = (HTML5Translator.visit_inline, HTML5Translator.depart_inline)
-    app.add_node(badge, html=html, latex=(latex_badge, None))
-    symbol = (html_symbol, html_symbol_end)
-    latex = (LaTeXTranslator.visit_inline, LaTeXTranslator.depart_inline)
-    app.add_node(badge_symbol, html=symbol, latex=latex)
-    app.add_node(claim_list)
-    app.add_node(claim_graph, html=(html_graph, None), latex=(latex_visit_graphviz, None))
-    app.add_directive("verification-status", ClaimList)
-    app.add_directive("claims-by-chapter", ClaimList)
-    app.connect("env-get-outdated", outdated)
-    app.connect("env-check-consistency", warn)
-    app.connect("doctree-resolved", resolve)
-    app.add_css_file("verification.css")
-    return {"env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
+def rewritten(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """The pages to write again, without reading them again, because what they show of the claims
+    changed since they were last written: a badge, a generated list, or the banner (every page).
+    The test reports are no Sphinx source, so Sphinx cannot see them change. And the pages a
+    problem is about, so that the consistency check warns again (``-W``) until it is fixed."""
+    domain = env.get_domain("verification")
+    v: Verdicts = domain.verdicts  # type: ignore[attr-defined]
+    numbers = env.toc_fignumbers
+
+    def badge(c: Claim) -> tuple[object, ...]:
+        status, culprit = v.status(c.label)
+        cited = culprit and (
+            culprit.label,
+            v.status(culprit.label)[0],
+            numbers.get(culprit.docname),
+        )
+        return c.label, status, len(v.checks[c.label]), cited
+
+    banner_words = message(v)
+    checks = [
+        (k, [(c, r and (r.session, r.time, r.commit, r.machine)) for c, r, _ in cs])
+        for k, cs in sorted(v.checks.items())
+    ]
+    everything = _digest(
+        banner_words, v.status_page, list(v.claims.values()), [badge(c) for c in v.claims.values()],
+        checks, v.ignored, numbers, env.toc_secnumbers,
+    )  # fmt: skip
+    shown = {
+        doc: everything
+        if doc in domain.data["pages"]
+        else _digest(
+            banner_words, v.status_page, [badge(c) for c in domain.data["claims"].get(doc, [])]
+        )
+        for doc in env.found_docs
+    }
+    # By builder: the HTML and LaTeX builders share the environment (Jupyter Book's .doctrees).
+    name, before = app.builder.name, domain.data["shown"]
+    changed = {doc for doc in shown if before.get(doc, {}).get(name) != shown[doc]}
+    domain.data["shown"] = {doc: {**before.get(doc, {}), name: shown[doc]} for doc in shown}
+    about = [doc or v.status_page or min(env.found_docs) for _, doc in problems(env)]
+    return sorted(changed | {doc for doc in about if doc in env.found_docs})
