@@ -2,7 +2,7 @@
 
 - The claims' dependency graph fits its column at 390, 800 and 1280 px (at its natural size it
   is twice a laptop's column), keeps its proportions, and a link opens it at full size, where it
-  zooms (book/_ext/verification/render.py: html_graph; verification.css). The tables of claims
+  zooms (sphinx_claims/render.py: html_graph; verification.css). The tables of claims
   fit too, and on a phone each claim's row is a block, so no cell is too narrow for its words.
 - *What this book proves* opens with its main results in words, linked to the claims; its table
   of every claim comes after, off the first screen.
