@@ -1,4 +1,4 @@
-"""The banner of a site whose claims are not all verified (packages/sphinx-claims: sphinx_claims/banner.py).
+"""The banner of a site whose claims are not all verified (sphinx_claims/banner.py).
 
 A site built without a test run of its sources (``make book`` alone) shows, on every page, a
 banner saying that its badges say "not run"; one built after a run in which a check failed or
