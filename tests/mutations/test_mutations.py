@@ -6,8 +6,8 @@ the cells that fail there must be a check, a cell tagged ``verifies:<label>``: t
 that claim turns ✗ when the package is wrong in that way. A mutant that no check notices is a ✓ that
 vouches for nothing, and fails this test.
 
-The sessions run without the claims' recorder (``-p no:claims``), so they write no report: the
-outcomes of a deliberately wrong package must never reach the badges.
+The sessions run without the claims' recorder (``-o claims_report_dir=``), so they write no
+report: the outcomes of a deliberately wrong package must never reach the badges.
 """
 
 from __future__ import annotations

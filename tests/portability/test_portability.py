@@ -7,7 +7,7 @@ cell must print exactly its stored output and pass its assertions: a chapter tha
 count, a digit count or a residual that rounding can move fails here, under some configuration,
 even when it passes on the machine that stored its outputs.
 
-The sessions run without the claims' recorder (``-p no:claims``): they write no report (the
+The sessions run without the claims' recorder (``-o claims_report_dir=``): they write no report (the
 badges come from ``make test``), and they check the outputs, not the claims.
 """
 
