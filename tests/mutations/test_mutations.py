@@ -36,6 +36,9 @@ def test_a_check_of_the_chapter_catches_the_mutant(name: str, tmp_path: Path) ->
     run = run_chapters(
         [notebook], f"import mutants\nmutants.apply({name!r})\n", tmp_path, pythonpath=[HERE]
     )
+    assert run.returncode in (0, 1), (  # 2-5: interrupted, internal or usage error, no tests
+        f"pytest did not run {notebook} (exit {run.returncode}):\n{run.stderr[-2000:]}"
+    )
     assert run.returncode == 1, (
         f"{notebook} passed with the mutant {name!r} in place: no check notices it\n"
         + run.stdout[-2000:]
