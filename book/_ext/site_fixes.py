@@ -122,8 +122,8 @@ def empty_navbar(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the theme option, the page-context hook and the stylesheet."""
+    """Register the theme option and the stylesheet (the page's assets: :func:`tidy_assets`,
+    called last by page_hooks.py)."""
     app.connect("config-inited", empty_navbar)
     app.add_css_file("site_fixes.css")
-    app.connect("html-page-context", tidy_assets, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -91,10 +91,10 @@ def snippets_from_the_text(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the claims' index entries, the search page's script and the field's style."""
+    """Register the claims' index entries and the field's style (the search page's script:
+    :func:`snippets_from_the_text`, called by page_hooks.py)."""
     app.connect("doctree-resolved", index_claims)
     app.connect("builder-inited", restore_entries)
     app.connect("build-finished", keep_entries)
-    app.connect("html-page-context", snippets_from_the_text)
     app.add_css_file("search.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
