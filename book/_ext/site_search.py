@@ -52,7 +52,8 @@ def index_claims(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html":
         return
     entries = []
-    for box in doctree.findall(lambda n: isinstance(n, tuple(NODE_TYPES.values()))):
+    boxes = tuple(NODE_TYPES.values())
+    for box in (n for n in doctree.findall(nodes.Element) if isinstance(n, boxes)):
         number = _number(app, docname, box["countertype"], box["label"])
         if number and box["ids"]:
             entries.append((f"{box['realtype'].title()} {number}", box["ids"][0]))
