@@ -187,10 +187,10 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the renderer (chosen in _config.yml: html_math_renderer) and its stylesheet."""
+    """Register the renderer (chosen in _config.yml: html_math_renderer) and its stylesheet (each
+    page's link to it and its previews' math: page_hooks.py calls :func:`link_stylesheet` and
+    :func:`previews_without_mathml`)."""
     app.mathjax_prerender = MathJax()  # type: ignore[attr-defined]
     app.add_html_math_renderer("mathjax_prerender", (visit_math, None), (visit_displaymath, None))
-    app.connect("html-page-context", link_stylesheet)
-    app.connect("html-page-context", previews_without_mathml, priority=460)  # after sphinx-tippy
     app.connect("build-finished", write_stylesheet)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": False}

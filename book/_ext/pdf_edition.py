@@ -220,13 +220,13 @@ def copy_pdf(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the LaTeX transforms and the download link."""
+    """Register the LaTeX transforms and the PDF for the site (its link in the download menu:
+    :func:`download_menu`, called by page_hooks.py)."""
     app.add_config_value("pdf_edition_file", "_build/latex/linearnet.pdf", "html", [str])
     app.add_post_transform(NumberOnlyTheNote)
     app.add_post_transform(MarkTheBibliography)
     app.add_post_transform(BibliographyInItsChapter)
     app.connect("doctree-resolved", widen_the_badge_columns, priority=900)
     app.connect("env-updated", find_pdf)
-    app.connect("html-page-context", download_menu, priority=600)
     app.connect("build-finished", copy_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

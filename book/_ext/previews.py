@@ -69,10 +69,10 @@ def keep_tips(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the style, the tips loaded on demand, the tips kept between builds, the clean-up."""
+    """Register the style, the tips kept between builds, the clean-up (the tips loaded on demand:
+    :func:`load_tips_on_demand`, called by page_hooks.py)."""
     app.add_css_file("previews.css")
     app.connect("builder-inited", restore_tips)
     app.connect("build-finished", keep_tips)
-    app.connect("html-page-context", load_tips_on_demand, priority=800)  # after sphinx-tippy
     app.connect("build-finished", remove_stale_tips, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

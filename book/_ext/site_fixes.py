@@ -15,10 +15,15 @@ Accessibility (each found by axe-core in the browser tests, ``tests/browser``):
 
 - MyST-NB names the "Show code cell source" toggle of a hidden cell ``aria-label="Toggle hidden
   content"``, a name that does not contain its visible text (WCAG 2.5.3,
-  label-content-name-mismatch): drop the label, so the toggle is named by what it shows;
+  label-content-name-mismatch): :func:`visit_hidden_cell` writes the toggle without the label, so
+  it is named by what it shows;
 - docutils marks bibliography entries ``role="doc-biblioentry"`` inside ``role="list"``; that
   DPUB role is deprecated and is not a list item, so the list has no items (aria-required-children,
-  critical): mark them ``role="listitem"``;
+  critical): :func:`visit_citation` marks them ``role="listitem"``.
+
+Both are HTML visitors registered in place of MyST-NB's and docutils' own (``add_node`` with
+``override=True``): the page's HTML is written right, never patched afterwards
+(``tests/browser/test_site.py`` checks the written pages, and axe the rendered ones);
 - ``site_fixes.css`` darkens links inside theorem boxes, whose tinted backgrounds leave the
   theme's link colour below 4.5:1 contrast (color-contrast).
 
@@ -45,11 +50,15 @@ time what configuration can add.
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Any
 
+from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +93,7 @@ def tidy_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Deduplicate the page's scripts, drop disabled Thebe and unused sphinx-design, refuse remote
-    assets, fix ARIA."""
+    assets."""
     drop_thebe = not _thebe_enabled(app)
     drop_design = not re.search(r'class="[^"]*\bsd-', context.get("body", ""))
     for key in ("script_files", "css_files"):
@@ -107,12 +116,22 @@ def tidy_assets(
                     subtype="remote",
                 )
         context[key] = kept
-    if "body" in context:
-        context["body"] = (
-            context["body"]
-            .replace('<summary aria-label="Toggle hidden content">', "<summary>")
-            .replace('role="doc-biblioentry"', 'role="listitem"')
-        )
+
+
+def visit_hidden_cell(self: HTML5Translator, node: HideCodeCellNode) -> None:
+    """MyST-NB's toggle of a hidden cell as MyST-NB 1.4 writes it, without ``aria-label``."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
+        self.body.append(f'<p class="{state} admonition-title">{escape(prompt)}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def visit_citation(self: HTML5Translator, node: nodes.citation) -> None:
+    """A bibliography entry as docutils 0.21 writes it, a ``listitem`` of its ``list``."""
+    if not isinstance(node.previous_sibling(), nodes.citation):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
 def empty_navbar(app: Sphinx, config: Config) -> None:
@@ -122,8 +141,12 @@ def empty_navbar(app: Sphinx, config: Config) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the theme option, the page-context hook and the stylesheet."""
+    """Register the theme option and the stylesheet (the page's assets: :func:`tidy_assets`,
+    called last by page_hooks.py)."""
     app.connect("config-inited", empty_navbar)
     app.add_css_file("site_fixes.css")
-    app.connect("html-page-context", tidy_assets, priority=900)
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
+    app.add_node(
+        nodes.citation, override=True, html=(visit_citation, HTML5Translator.depart_citation)
+    )
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,16 +9,19 @@
   tags (title, type, description; the site name, the book's title) need no address.
 - **A page's description.** A page may state it in its front matter, ``description: ...``: it
   becomes ``<meta name="description">`` and ``og:description``. Other pages get both from their
-  first paragraph (sphinxext-opengraph).
+  first paragraph (sphinxext-opengraph). The description is given to the page before it is
+  written (:func:`describe`, a ``meta`` node that the HTML writer puts in the page's head, where
+  sphinxext-opengraph finds it and writes no other), so it needs no place among the page hooks;
+  :func:`no_relative_urls` does, after sphinxext-opengraph (``page_hooks.py``).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from html import escape
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -38,30 +41,29 @@ def site_url(app: Sphinx, config: Config) -> None:
         config.ogp_site_name = config.html_title
 
 
-def describe(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """Before sphinxext-opengraph: a front-matter description as the page's and Open Graph's."""
-    meta = context.get("meta") or {}
+def describe(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A front-matter description as the HTML page's ``<meta name="description">`` (a node the
+    writer puts in the head) and as Open Graph's ``og:description`` (a field of the page's
+    metadata, which sphinxext-opengraph writes instead of its own)."""
+    meta = app.env.metadata.get(docname, {})
     description = str(meta.get("description", "")).strip()
-    if description:
+    if description and app.builder.format == "html":
         meta.setdefault("og:description", description)
-        tag = f'<meta name="description" content="{escape(description)}" />\n'
-        context["metatags"] = context.get("metatags", "") + tag
+        doctree.append(nodes.meta("", name="description", content=description))
 
 
 def no_relative_urls(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """After sphinxext-opengraph: without a published address, drop the tags that need one."""
+    """After sphinxext-opengraph: without a published address, drop the tags that need one
+    (called by page_hooks.py)."""
     if not app.config.ogp_site_url:
         context["metatags"] = _NEED_ADDRESS.sub("", context.get("metatags", ""))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Read the address once the configuration is; fix each page's tags around Open Graph's."""
+    """Read the address once the configuration is; give each page its description."""
     app.setup_extension("sphinxext.opengraph")
     app.connect("config-inited", site_url)
-    app.connect("html-page-context", describe, priority=400)
-    app.connect("html-page-context", no_relative_urls, priority=600)
+    app.connect("doctree-resolved", describe)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -52,7 +52,8 @@ def index_claims(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html":
         return
     entries = []
-    for box in doctree.findall(lambda n: isinstance(n, tuple(NODE_TYPES.values()))):
+    boxes = tuple(NODE_TYPES.values())
+    for box in (n for n in doctree.findall(nodes.Element) if isinstance(n, boxes)):
         number = _number(app, docname, box["countertype"], box["label"])
         if number and box["ids"]:
             entries.append((f"{box['realtype'].title()} {number}", box["ids"][0]))
@@ -91,10 +92,10 @@ def snippets_from_the_text(
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the claims' index entries, the search page's script and the field's style."""
+    """Register the claims' index entries and the field's style (the search page's script:
+    :func:`snippets_from_the_text`, called by page_hooks.py)."""
     app.connect("doctree-resolved", index_claims)
     app.connect("builder-inited", restore_entries)
     app.connect("build-finished", keep_entries)
-    app.connect("html-page-context", snippets_from_the_text)
     app.add_css_file("search.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -184,6 +184,20 @@ def test_accessibility(seen: Visit, theme: str) -> None:
     assert bad == [], f"{where}:\n" + "\n".join(bad)
 
 
+def test_hidden_cells_and_bibliography_entries_are_written_accessible(site: Path) -> None:
+    # book/_ext/site_fixes.py writes these through its own HTML visitors, in place of MyST-NB's
+    # and docutils' (which axe faulted, see its docstring); the written pages must show it.
+    pages = {p: (site / p).read_text(encoding="utf-8") for p in site_pages()}
+    toggles = [p for p, html in pages.items() if "<summary>" in html]
+    assert toggles, "no page has a hidden cell's toggle: has MyST-NB changed how it writes one?"
+    labelled = [p for p, html in pages.items() if 'aria-label="Toggle hidden content"' in html]
+    assert labelled == [], f"toggles named apart from their text on {labelled}"
+    deprecated = [p for p, html in pages.items() if 'role="doc-biblioentry"' in html]
+    assert deprecated == [], f"bibliography entries that are no list items on {deprecated}"
+    bibliography = pages["book/bibliography.html"]
+    assert re.search(r'<div class="citation" id="[^"]+" role="listitem">', bibliography)
+
+
 def test_screenshot_saved(seen: Visit) -> None:
     assert seen.screenshot is not None
     assert seen.screenshot.stat().st_size > 0
