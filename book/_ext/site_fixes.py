@@ -19,13 +19,13 @@ Accessibility (each found by axe-core in the browser tests, ``tests/browser``):
   it is named by what it shows;
 - docutils marks bibliography entries ``role="doc-biblioentry"`` inside ``role="list"``; that
   DPUB role is deprecated and is not a list item, so the list has no items (aria-required-children,
-  critical): :func:`visit_citation` marks them ``role="listitem"``.
-
-Both are HTML visitors registered in place of MyST-NB's and docutils' own (``add_node`` with
-``override=True``): the page's HTML is written right, never patched afterwards
-(``tests/browser/test_site.py`` checks the written pages, and axe the rendered ones);
+  critical): :func:`visit_citation` marks them ``role="listitem"``;
 - ``site_fixes.css`` darkens links inside theorem boxes, whose tinted backgrounds leave the
   theme's link colour below 4.5:1 contrast (color-contrast).
+
+The two visitors are registered in place of MyST-NB's and docutils' own (``add_node`` with
+``override=True``): the page's HTML is written right, never patched afterwards
+(``tests/browser/test_site.py`` checks the written pages, and axe the rendered ones).
 
 Layout and navigation. sphinx-book-theme 1.3.0 leaves pydata-sphinx-theme's top navbar empty
 (its ``theme.conf`` says ``navbar_persistent =``): its own controls are in the article header.

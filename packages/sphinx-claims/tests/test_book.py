@@ -258,12 +258,17 @@ def test_a_failed_base_claim_makes_every_claim_citing_it_depend_on_a_failure(
         ]
 
 
-def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
+def _latex_with_a_failure(tmp_path: Path) -> str:
+    """The LaTeX of the small book built after a run in which the lemma's check failed."""
     src = _book(tmp_path)
     _report(src, ["failed", "passed", "passed"])
     _build(src, "latex")
     (tex,) = (src / "_build" / "latex").glob("*.tex")
-    badges = re.findall(r"\\textit\{(?:\\mbox\{)?\[(.*?)\]\}", tex.read_text())
+    return tex.read_text()
+
+
+def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
+    badges = re.findall(r"\\textit\{(?:\\mbox\{)?\[(.*?)\]\}", _latex_with_a_failure(tmp_path))
     assert badges[:2] == [
         "proof: failed",
         "proof: verified, but depends on Lemma 1.1, which failed",
@@ -273,11 +278,7 @@ def test_the_latex_output_states_each_status_in_words(tmp_path: Path) -> None:
 def test_every_link_of_the_latex_output_has_its_label(tmp_path: Path) -> None:
     # The status page links to claims, to their rows, to checking cells and to the runs: each
     # link must find a label in print too ("Hyper reference ... undefined" otherwise).
-    src = _book(tmp_path)
-    _report(src, ["failed", "passed", "passed"])
-    _build(src, "latex")
-    (tex,) = (src / "_build" / "latex").glob("*.tex")
-    text = tex.read_text()
+    text = _latex_with_a_failure(tmp_path)
     links = set(re.findall(r"\\hyperref\[\\detokenize\{([^}]+)\}\]", text))
     links |= set(re.findall(r"\\(?:eq)?ref\{([^}]+)\}", text))
     labels = set(re.findall(r"\\label\{\\detokenize\{([^}]+)\}\}", text))
