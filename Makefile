@@ -42,6 +42,7 @@ book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails
 # it in Chromium; it fails if any check failed. So the site left in _build/html carries the badges
 # of this run and no banner (a build whose claims are not all verified has one on every page).
 # BOOK_SITE_URL=https://... gives the pages their published address (Open Graph, canonical links).
+site: WITH_PDF := 1
 site: test  ## Verify everything (make test) and leave the published site, PDF included, in _build/html.
 	@test -f $(SITE)/linearnet.pdf || { echo "make site: the site offers no PDF"; exit 1; }
 	@if grep -rlq 'class="bd-header-announcement"' $(SITE) --include='*.html'; then \
@@ -80,6 +81,16 @@ $(OUTCOMES): FORCE | $(STAMP)
 # A failed check does not stop the build: its name goes to $(FAILED), the site is built with
 # badges that show what failed (book/verification_status.html), and make test fails at the end.
 # A pytest session that collects no test exits with 5, so it fails make test too.
+# Each pytest session re-runs only the checks one of whose inputs changed since they last passed
+# and reuses the others' outcomes (packages/sphinx-claims: reuse.py; configured in pyproject.toml):
+# it prints how many it re-ran and reused, and why. FRESH=1 runs everything; so does CI=true.
+export CLAIMS_FRESH = $(FRESH)
+# The PDF: XeLaTeX rebuilds it whenever any page changed, two minutes here, more than the rest of
+# a make test after a prose edit. So make test leaves it to make pdf (and make test-pdf), unless
+# WITH_PDF=1; CI, FRESH=1 and make site build and test it. Without it the site offers a PDF only
+# if one as new as every page exists (book/_ext/pdf_edition.py), and its browser tests skip.
+WITH_PDF ?= $(if $(or $(filter true,$(CI)),$(filter-out 0,$(FRESH))),1)
+PDF_GOALS = $(if $(WITH_PDF),pdf test-pdf)
 WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS))
 FAILED := _build/failed-checks
@@ -93,14 +104,15 @@ ifdef TESTING
 RECORD_FAILURE = || echo "$@" >> $(FAILED)
 test-browser: export LINEARNET_AFTER_TEST_RUN = 1
 $(OUTCOMES): test-unit test-notebooks
-book: pdf
+book: $(if $(WITH_PDF),pdf,$(OUTCOMES))
 test-browser: book
 test-mutations test-portability: | test-unit
 endif
 
 test: $(STAMP)  ## Run every test: unit, property, doctests, claims package, notebooks (nbval), PDF, strict build, browser, lab.
 	@mkdir -p _build && rm -f $(FAILED)
-	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-claims test-notebooks test-lab pdf test-pdf book test-browser $(ALSO) \
+	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 WITH_PDF=$(WITH_PDF) \
+	  test-unit test-claims test-notebooks test-lab $(PDF_GOALS) book test-browser $(ALSO) \
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
 # The math of test_mathjax_prerender.py is typeset under node, as for make book.
@@ -115,7 +127,8 @@ test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (
 # (skipped without it); make test installs it, as for make book.
 test-claims: $(STAMP)  ## The claims package's tests (packages/sphinx-claims): badges, pages, recorder.
 	$(if $(TESTING),tools/system_packages.sh dot=graphviz)
-	(cd $(CLAIMS) && ../../$(BIN)/python -m pytest -p no:cacheprovider $(XDIST)) $(RECORD_FAILURE)
+	(cd $(CLAIMS) && ../../$(BIN)/python -m pytest -p no:cacheprovider $(XDIST) \
+	  -o claims_reuse_dir=../../_build/verification/reuse-claims) $(RECORD_FAILURE)
 
 # Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
 # hint). Screenshots: _build/screenshots/.

@@ -71,9 +71,21 @@ def run_chapters(
     }
     # No recorder (the claims' pytest plugin, sphinx_claims, records nothing when its report
     # folder is empty): a run with a planted mutant or an unusual BLAS kernel must never reach the
-    # badges. Not -p no:claims: --strict-config then refuses pyproject's claims_* options.
+    # badges; and no reuse of recorded outcomes (claims_reuse_dir empty): the mutant and the
+    # kernel live outside the files whose digests decide it. Not -p no:claims: --strict-config
+    # then refuses pyproject's claims_* options.
     command = [sys.executable, "-m", "pytest", "--nbval", "--noconftest"]
-    command += ["-o", "claims_report_dir=", "-p", "no:cacheprovider", "-q", "-rf", *notebooks]
+    command += [
+        "-o",
+        "claims_report_dir=",
+        "-o",
+        "claims_reuse_dir=",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rf",
+        *notebooks,
+    ]
     for _ in range(ATTEMPTS):
         if before_attempt is not None:
             before_attempt()

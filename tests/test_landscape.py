@@ -10,13 +10,12 @@ points with a known gradient.
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given
 from reference import cost_loops, flat, gradients_loops, unflat
+from sphinx_claims import reads
 from strategies import Problem, problems
 
 import linearnet as ln
@@ -62,7 +61,7 @@ def test_hessian_matches_central_differences_of_the_gradient(prob: Problem) -> N
     np.testing.assert_allclose(H, fd, rtol=1e-7, atol=1e-11 * scale / step)
 
 
-@functools.cache
+@reads.cache
 def _symbolic_hessian(n: int, p: int, h: int) -> tuple[symbolic.SymbolicNetwork, sp.Matrix]:
     net = symbolic.network(n, p, h)
     return net, symbolic.hessian(net)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import subprocess
 import sys
 from fractions import Fraction
@@ -15,6 +14,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sphinx_claims import reads
 from strategies import Problem, full_rank_designs
 
 import linearnet as ln
@@ -217,12 +217,12 @@ def test_assert_identity_refuses_floats_which_expand_cannot_prove_with() -> None
 SHAPES = [(1, 1, 1), (3, 2, 2), (2, 1, 3), (4, 2, 1)]
 
 
-@functools.cache
+@reads.cache
 def cached_network(shape: tuple[int, int, int]) -> symbolic.SymbolicNetwork:
     return symbolic.network(*shape)
 
 
-@functools.cache
+@reads.cache
 def cached_derivatives(shape: tuple[int, int, int]) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
     net = cached_network(shape)
     return (*symbolic.gradient(net), symbolic.hessian(net))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import os
 import re
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from sphinx_claims import reads
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("BOOK_SITE", ROOT / "_build" / "html")).resolve()
@@ -425,7 +425,7 @@ class _Anchors(HTMLParser):
                 self.anchors.add(value)
 
 
-@functools.cache
+@reads.cache
 def anchors_of(path: Path) -> frozenset[str]:
     """The anchors defined in the built file ``path``."""
     parser = _Anchors()

@@ -52,6 +52,7 @@ from browsing import (
     unavailable,
     wait_for_mathjax,
 )
+from sphinx_claims import reads
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -110,15 +111,28 @@ def axe_source() -> str:
     return data.decode()
 
 
+def _asked_for(items: list[pytest.Item]) -> list[str]:
+    """The pages of the site that these tests visit, in the site's order."""
+    asked = {
+        item.callspec.params.get("page")  # type: ignore[attr-defined]
+        for item in items
+        if "visit" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
+    }
+    return [p for p in site_pages() if p in asked]
+
+
 @pytest.fixture(scope="session")
-def visit(browser: Any, base_url: str, axe_source: str) -> Any:
+def visit(browser: Any, base_url: str, axe_source: str, request: pytest.FixtureRequest) -> Any:
     """``visit(page) -> Visit``: every page of the site opened once, everything recorded, a
     screenshot taken; then scanned with axe in the light theme and again in the dark one.
 
-    The first call visits the whole site, two pages at a time: axe runs in each page's own
+    The first call visits every page this session's tests ask for (the whole site, unless the
+    claims' recorder reused some of them), two pages at a time: axe runs in each page's own
     renderer process, so two scans use both cores. A page whose visit failed raises its error
-    in each of its tests."""
+    in each of its tests. What a pair's visit read (the pages the server sent) counts for each
+    test of either page (``sphinx_claims.reads``: recording, replay)."""
     cache: dict[str, Visit | BaseException] = {}
+    served: dict[str, set[str]] = {}
 
     def _open(page_path: str) -> tuple[Visit, Any, Any]:
         v = Visit(page=page_path, url=base_url + page_path)
@@ -140,6 +154,11 @@ def visit(browser: Any, base_url: str, axe_source: str) -> Any:
         return [page.evaluate(AXE_RESULT_JS) for _, page in opened]
 
     def _visit_pair(pages: list[str]) -> None:
+        with reads.recording() as found:
+            _visit_both(pages)
+        served.update(dict.fromkeys(pages, found))
+
+    def _visit_both(pages: list[str]) -> None:
         opened: list[tuple[Visit, Any]] = []
         contexts = []
         try:
@@ -167,11 +186,12 @@ def visit(browser: Any, base_url: str, axe_source: str) -> Any:
 
     def _visit(page_path: str) -> Visit:
         if not cache:
-            pages = site_pages()
+            pages = _asked_for(request.session.items) or [page_path]
             for i in range(0, len(pages), 2):
                 _visit_pair(pages[i : i + 2])
         if page_path not in cache:
             _visit_pair([page_path])
+        reads.replay(served[page_path])
         found = cache[page_path]
         if isinstance(found, BaseException):
             raise found

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -16,6 +15,7 @@ import pytest
 from browsing import SCREENS, SITE, THEMES, Visit, chapter_pages, open_page, wait_for_mathjax
 from bs4 import BeautifulSoup
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sphinx_claims.reads import cache
 
 BIBLIOGRAPHY = "book/bibliography.html"
 

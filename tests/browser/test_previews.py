@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -21,6 +20,7 @@ import pytest
 from browsing import NO_CHAPTER, NO_SITE, SITE, Visit, chapter_pages, open_page, wait_for_mathjax
 from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sphinx_claims.reads import cache
 
 KINDS = ("claim", "equation", "citation")
 

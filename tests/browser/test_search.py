@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -20,6 +19,7 @@ import pytest
 from browsing import SCREENS, SITE, THEMES, Visit, chapter_pages, open_page
 from bs4 import BeautifulSoup, Comment, Tag
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sphinx_claims.reads import cache
 
 #: How long a search may take to list its results and fetch their snippets.
 SEARCH_MS = 15_000

@@ -9,7 +9,6 @@ the build, so the PDF is checked against an independent reading of the book.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import unicodedata
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sphinx_claims import reads
 
 ROOT = Path(__file__).resolve().parents[2]
 TOC = ROOT / "_toc.yml"
@@ -34,6 +34,11 @@ HIDDEN_SOURCE = {"remove-input", "remove-cell"}
 HIDDEN_OUTPUT = {"remove-output", "remove-cell"}
 
 
+@reads.cache  # a notebook read once, and counted for every check it serves
+def _notebook(path: Path) -> dict[str, Any]:
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
 @dataclass(frozen=True)
 class Page:
     """One entry of _toc.yml: its document name, whether its part is numbered, its source."""
@@ -42,11 +47,9 @@ class Page:
     numbered: bool
     path: Path
 
-    @functools.cached_property
+    @property
     def notebook(self) -> dict[str, Any] | None:
-        if self.path.suffix != ".ipynb":
-            return None
-        return dict(json.loads(self.path.read_text(encoding="utf-8")))
+        return _notebook(self.path) if self.path.suffix == ".ipynb" else None
 
     @property
     def markdown(self) -> str:
@@ -95,7 +98,7 @@ def _files(node: Any, numbered: bool = False) -> list[tuple[str, bool]]:
     ]
 
 
-@functools.cache
+@reads.cache
 def pages() -> tuple[Page, ...]:
     """Every page of the table of contents, in its order."""
     toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sphinx_claims import reads
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = Path(os.environ.get("BOOK_PDF", ROOT / "_build" / "latex" / "linearnet.pdf")).resolve()
@@ -39,6 +40,8 @@ def pdf() -> Path:
     """The book's PDF."""
     if not PDF.is_file():
         _unavailable(f"no PDF at {PDF}: run `make pdf` first")
+    # pdftotext, pdfinfo and pdfimages read it, not Python: every test that uses it read it.
+    reads.declare(PDF, PDF.with_suffix(".log"))
     return PDF
 
 

@@ -17,19 +17,32 @@ the root folder: a bare pattern for every session, ``unit: <pattern>`` or ``note
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from sphinx_claims import record
+from sphinx_claims import record, reuse
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("claims_report_dir", "folder of the claims' reports (empty: record nothing)")
     parser.addini("claims_tag_prefix", "cell tag prefix naming a claim", default="verifies:")
     parser.addini("claims_sources", "glob patterns of the files a run vouches for", "linelist")
+    parser.addini("claims_reuse_dir", "folder of what each check read (empty: reuse nothing)")
+    parser.addini(
+        "claims_environment", "files (glob) and $ commands that can change outcomes", "linelist"
+    )
+    parser.addini("claims_reuse_ignore", "folders whose reads never count", "linelist")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    # Before the conftest files import anything: what they import, the checks read.
+    if early_config.getini("claims_reuse_dir"):
+        early_config.pluginmanager.register(reuse.Reuse(early_config), "claims-reuse")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,8 +108,12 @@ class Recorder:
         for item in getattr(session, "items", []):  # collected here but never run: "not run"
             if item.nodeid not in ran and any(k == "verifies" for k, _ in item.user_properties):
                 ran[item.nodeid] = (list(item.user_properties), set())
+        plugin = self.config.pluginmanager.get_plugin("claims-reuse")
+        for nodeid, entry in getattr(plugin, "reused", {}).items():  # not run: their record
+            if any(k == "verifies" for k, _ in entry.properties):
+                ran[nodeid] = (entry.properties, {entry.outcome})
         place = lambda nodeid: (self.order.get(nodeid, len(self.order)), nodeid)  # noqa: E731
-        checks = [_check(nodeid, *ran[nodeid]) for nodeid in sorted(ran, key=place)]
+        checks = [self.check(nodeid, *ran[nodeid]) for nodeid in sorted(ran, key=place)]
         kinds = {"notebooks" if c.notebook else "unit" for c in checks}
         if checks:
             kind = kinds.pop() if len(kinds) == 1 else "all"
@@ -112,6 +129,19 @@ class Recorder:
             if not for_kind or kind in ("all", for_kind.strip()):
                 found.append(pattern.strip())
         return tuple(found)
+
+    def check(
+        self, nodeid: str, properties: list[tuple[str, object]], outcomes: set[str]
+    ) -> record.Check:
+        """The check's record, with the run that produced its outcome if reads are recorded."""
+        found = reuse.provenance(self.config, nodeid)
+        check = _check(nodeid, properties, outcomes)
+        if found is None:
+            return check
+        reused = nodeid in getattr(
+            self.config.pluginmanager.get_plugin("claims-reuse"), "reused", {}
+        )
+        return dataclasses.replace(check, ran=found.ran, inputs=found.digest, reused=reused)
 
 
 def _check(nodeid: str, properties: list[tuple[str, object]], outcomes: set[str]) -> record.Check:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class Status(enum.Enum):
@@ -73,6 +73,11 @@ class Check:
     calls: tuple[str, ...]  # the functions its code calls: see calls()
     notebook: str | None = None  # for a notebook cell: the notebook's path and the cell's id
     cell_id: str | None = None
+    #: The run that produced the outcome (time, digest of its inputs: sphinx_claims.reuse), and
+    #: whether this session reused it instead of running the check.
+    ran: str = ""
+    inputs: str = ""
+    reused: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -241,6 +241,9 @@ class Page:
                 runs = self.v.status_page or self.docname
                 run = self.link(f"{report.session} run", runs, f"run-{report.session}")
                 what += [" in the ", run]
+            if check.reused:  # not run again: its inputs had not changed (sphinx_claims.reuse)
+                digest = nodes.literal(text=check.inputs[:12])
+                what += [f", reused from the run of {check.ran} (inputs ", digest, ")"]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
         return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
 

@@ -1,0 +1,292 @@
+"""Reuse: a check's inputs are what it read, and only a check one of whose inputs changed re-runs.
+
+Each test runs pytest sessions in a folder of its own (``pytester``) with ``claims_reuse_dir`` set,
+then reads the record the session stored (``reuse/*.json``) or what the next session re-ran.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy  # noqa: F401  (once for all: pytester's in-process runs would import it anew)
+import pytest
+
+from sphinx_claims import reads
+
+INI = """[pytest]
+claims_reuse_dir = reuse
+claims_report_dir = reports
+claims_environment =
+    env.txt
+"""
+
+
+def _record(pytester: pytest.Pytester) -> dict[str, Any]:
+    """Every check's record, from the session files of the reuse folder."""
+    checks: dict[str, Any] = {}
+    for path in sorted((pytester.path / "reuse").glob("*.json")):
+        checks |= json.loads(path.read_text())["checks"]
+    return checks
+
+
+def _inputs(pytester: pytest.Pytester, test: str) -> set[str]:
+    (nodeid,) = [k for k in _record(pytester) if k.endswith(f"::{test}")]
+    return set(_record(pytester)[nodeid]["inputs"])
+
+
+def _run(pytester: pytest.Pytester, *args: str, **env: str) -> pytest.RunResult:
+    """A session in this process (in a subprocess for xdist and notebooks: they start others)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("CI", raising=False)
+        mp.delenv("CLAIMS_FRESH", raising=False)
+        for key, value in env.items():
+            mp.setenv(key, value)
+        # pytest's temporary folders outside the project: a test's tmp_path is no input
+        basetemp = f"--basetemp={pytester.path.parent / (pytester.path.name + '-tmp')}"
+        subprocess = "-n" in args or any(a.startswith("--nbval") for a in args)
+        run = pytester.runpytest_subprocess if subprocess else pytester.runpytest_inprocess
+        return run("-p", "no:cacheprovider", basetemp, *args)
+
+
+READS = """
+import numpy as np
+import pytest
+
+import helper
+
+
+def test_opens():
+    with open("data/opened.txt") as f:
+        assert f.read() == "1\\n"
+
+
+def test_loadtxt():
+    assert np.loadtxt("data/table.csv", delimiter=",").shape == (2, 2)
+
+
+def test_imports():
+    assert helper.VALUE == 3
+
+
+def test_reads_nothing():
+    assert True
+
+
+def test_writes(tmp_path):
+    with open("data/written.txt", "w") as f:
+        f.write("an output, not an input")
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeini(INI)
+    (pytester.path / "env.txt").write_text("one environment\n")
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "opened.txt").write_text("1\n")
+    (pytester.path / "data" / "table.csv").write_text("1,2\n3,4\n")
+    pytester.makepyfile(helper="VALUE = 3\n", test_reads=READS)
+    return pytester
+
+
+def test_a_check_reads_through_open_loadtxt_and_import(project: pytest.Pytester) -> None:
+    _run(project).assert_outcomes(passed=5)
+    assert "data/opened.txt" in _inputs(project, "test_opens")
+    assert "data/table.csv" in _inputs(project, "test_loadtxt")
+    assert "data/table.csv" not in _inputs(project, "test_opens")
+    # An import serves every later check of the process: it counts for the whole session.
+    assert {"helper.py", "test_reads.py"} <= _inputs(project, "test_reads_nothing")
+    assert "data/written.txt" not in _inputs(project, "test_writes")  # written: an output
+
+
+def test_only_the_check_that_read_a_changed_file_re_runs(project: pytest.Pytester) -> None:
+    _run(project).assert_outcomes(passed=5)
+    again = _run(project)
+    again.assert_outcomes()  # every check reused
+    assert again.ret == pytest.ExitCode.OK
+    again.stdout.fnmatch_lines(["claims: re-ran 0 checks, reused 5*"])
+    (project.path / "data" / "table.csv").write_text("1,2\n3,5\n")
+    third = _run(project)
+    third.assert_outcomes(passed=1)
+    third.stdout.fnmatch_lines(["claims: re-ran 1 checks, reused 4*", "*changed: data/table.csv*"])
+
+
+def test_a_planted_wrong_value_makes_the_check_that_read_it_fail(project: pytest.Pytester) -> None:
+    _run(project).assert_outcomes(passed=5)
+    (project.path / "data" / "opened.txt").write_text("2\n")  # the planted wrong digit
+    _run(project).assert_outcomes(failed=1)
+    (project.path / "data" / "opened.txt").write_text("1\n")
+    # A failure is never reused: the check runs again, and passes on the restored file.
+    _run(project).assert_outcomes(passed=1)
+
+
+def test_an_import_changed_re_runs_the_session(project: pytest.Pytester) -> None:
+    _run(project).assert_outcomes(passed=5)
+    (project.path / "helper.py").write_text("VALUE = 4\n")
+    _run(project).assert_outcomes(passed=4, failed=1)
+
+
+def test_fresh_ci_and_the_environment_run_everything(project: pytest.Pytester) -> None:
+    _run(project).assert_outcomes(passed=5)
+    _run(project, CLAIMS_FRESH="1").assert_outcomes(passed=5)
+    ci = _run(project, CI="true")
+    ci.assert_outcomes(passed=5)
+    ci.stdout.fnmatch_lines(["*5 re-ran, CI=true: every check runs*"])
+    (project.path / "env.txt").write_text("another environment\n")
+    changed = _run(project)
+    changed.assert_outcomes(passed=5)
+    changed.stdout.fnmatch_lines(["*the environment changed*"])
+
+
+def test_a_reused_outcome_keeps_its_run_in_the_claims_report(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_claim="import pytest\n\n@pytest.mark.verifies('lem-a')\ndef test_a(): pass\n"
+    )
+    _run(project).assert_outcomes(passed=6)
+    first = json.loads((project.path / "reports" / "unit.json").read_text())["checks"][0]
+    _run(project).assert_outcomes()
+    second = json.loads((project.path / "reports" / "unit.json").read_text())["checks"][0]
+    assert (first["outcome"], first["reused"], second["reused"]) == ("passed", False, True)
+    assert second["ran"] == first["ran"]
+    assert second["inputs"] == first["inputs"]
+    assert len(first["inputs"]) == 64  # a SHA-256
+
+
+CACHED = """
+from pathlib import Path
+
+import pytest
+from sphinx_claims import reads
+
+
+@reads.cache
+def data(name):
+    return Path(name).read_text()
+
+
+@pytest.fixture(scope="session")
+def shared():
+    return Path("data/fixture.txt").read_text()
+
+
+def test_fills_the_cache():
+    assert data("data/cached.txt") == "c"
+
+
+def test_served_by_the_cache():
+    assert data("data/cached.txt") == "c"
+
+
+def test_uses_the_fixture_first(shared):
+    assert shared == "f"
+
+
+def test_uses_the_fixture_again(shared):
+    assert shared == "f"
+"""
+
+
+def test_a_cache_and_a_fixture_count_for_every_check_they_serve(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini(INI)
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "cached.txt").write_text("c")
+    (pytester.path / "data" / "fixture.txt").write_text("f")
+    pytester.makepyfile(test_cached=CACHED)
+    _run(pytester).assert_outcomes(passed=4)
+    for test in ("test_fills_the_cache", "test_served_by_the_cache"):
+        assert "data/cached.txt" in _inputs(pytester, test), test
+    for test in ("test_uses_the_fixture_first", "test_uses_the_fixture_again"):
+        assert "data/fixture.txt" in _inputs(pytester, test), test
+    assert "data/fixture.txt" not in _inputs(pytester, "test_fills_the_cache")
+    (pytester.path / "data" / "cached.txt").write_text("changed")
+    _run(pytester).assert_outcomes(failed=2)  # both checks the cache served
+
+
+def test_under_xdist_the_workers_records_reach_the_controller(project: pytest.Pytester) -> None:
+    _run(project, "-n", "2").assert_outcomes(passed=5)
+    assert "data/table.csv" in _inputs(project, "test_loadtxt")
+    again = _run(project, "-n", "2")
+    again.stdout.fnmatch_lines(["claims: re-ran 0 checks, reused 5*"])
+    assert again.ret == pytest.ExitCode.OK
+
+
+def test_a_subprocess_reads_count_for_the_check_that_ran_it(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    (pytester.path / "data.txt").write_text("x")
+    pytester.makepyfile(
+        test_sub="""
+        import subprocess, sys
+
+        def test_child():
+            code = "print(open('data.txt').read())"
+            assert subprocess.run([sys.executable, "-c", code], capture_output=True).stdout
+        """
+    )
+    _run(pytester).assert_outcomes(passed=1)
+    assert "data.txt" in _inputs(pytester, "test_child")
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    nb = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]  # type: ignore[no-untyped-call]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = kernel
+    nbformat.write(nb, path)  # type: ignore[no-untyped-call]
+
+
+def test_a_kernel_reads_count_for_its_notebook(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    (pytester.path / "kernel_data.txt").write_text("k")
+    (pytester.path / "kernel_module.py").write_text("WORD = 'm'\n")
+    _notebook(
+        pytester.path / "chapter.ipynb",
+        "import kernel_module",
+        "assert open('kernel_data.txt').read() == 'k'",
+        "assert kernel_module.WORD == 'm'",
+    )
+    _run(pytester, "--nbval-lax", "chapter.ipynb").assert_outcomes(passed=3)
+    record = _record(pytester)
+    read = set().union(*(set(r["inputs"]) for r in record.values()))
+    assert {"kernel_data.txt", "kernel_module.py", "chapter.ipynb"} <= read
+    _run(pytester, "--nbval-lax", "chapter.ipynb").assert_outcomes()
+    (pytester.path / "kernel_module.py").write_text("WORD = 'changed'\n")
+    # The cells share one kernel: the notebook runs whole, and its last cell fails.
+    _run(pytester, "--nbval-lax", "chapter.ipynb").assert_outcomes(passed=2, failed=1)
+
+
+def test_reads_inside_the_root_only_and_a_pyc_counts_as_its_source(tmp_path: Path) -> None:
+    r = reads.Reads(tmp_path, ignore=[".venv"])
+    assert r.relative(tmp_path / "a" / "b.txt") == "a/b.txt"
+    assert r.relative(tmp_path.parent / "outside.txt") is None
+    assert r.relative(tmp_path / ".venv" / "lib.py") is None
+    assert r.relative(tmp_path / "pkg" / "__pycache__" / "m.cpython-311.pyc") == "pkg/m.py"
+    assert r.relative(3) is None  # a file descriptor
+    assert r.relative("<stdin>") is None
+    r.saw("open", (str(tmp_path / "in.txt"), "r", 0))
+    r.saw("open", (str(tmp_path / "out.txt"), "w", 0))
+    r.saw("os.listdir", (str(tmp_path / "folder"),))
+    assert (r.common, r.written) == ({"in.txt", "folder/"}, {"out.txt"})
+
+
+def test_digests_of_files_folders_and_what_is_gone(tmp_path: Path) -> None:
+    (tmp_path / "f.txt").write_text("x")
+    (tmp_path / "d").mkdir()
+    before = reads.digest_of(tmp_path, "d/")
+    (tmp_path / "d" / "new.txt").write_text("")
+    assert reads.digest_of(tmp_path, "d/") != before  # a file added to a listed folder
+    assert reads.digest_of(tmp_path, "gone.txt") == "missing"
+    assert len(reads.digest_of(tmp_path, "f.txt")) == 64
+
+
+def test_collect_waits_for_a_line_still_being_written(tmp_path: Path) -> None:
+    (tmp_path / "1.reads").write_text("a.txt\nb.t")
+    seen: dict[str, int] = {}
+    assert reads.collect(tmp_path, seen) == {"a.txt"}
+    with (tmp_path / "1.reads").open("a") as f:
+        f.write("xt\n")
+    assert reads.collect(tmp_path, seen) == {"b.txt"}
