@@ -76,8 +76,8 @@ $(OUTCOMES): FORCE | $(STAMP)
 # Both cores: make test runs independent steps side by side (make -j2), and each pytest session
 # spreads its tests over two processes (pytest-xdist; WORKERS=0 runs them in one). The order that
 # matters is kept by the prerequisites below, declared only inside make test (TESTING=1): the
-# checks' outcomes, then the PDF (it prints each claim's status), then the site (it offers the
-# PDF), then the browser tests; the JupyterLab test needs none of them and runs beside them.
+# checks' outcomes, then the PDF if it is built (it prints each claim's status), then the site (it
+# offers the PDF), then the browser tests; the JupyterLab test needs none of them and runs beside them.
 # A failed check does not stop the build: its name goes to $(FAILED), the site is built with
 # badges that show what failed (book/verification_status.html), and make test fails at the end.
 # A pytest session that collects no test exits with 5, so it fails make test too.
@@ -109,7 +109,7 @@ test-browser: book
 test-mutations test-portability: | test-unit
 endif
 
-test: $(STAMP)  ## Run every test: unit, property, doctests, claims package, notebooks (nbval), PDF, strict build, browser, lab.
+test: $(STAMP)  ## Run every check whose inputs changed: unit, claims package, chapters, strict build, browser, lab (WITH_PDF=1: PDF).
 	@mkdir -p _build && rm -f $(FAILED)
 	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 WITH_PDF=$(WITH_PDF) \
 	  test-unit test-claims test-notebooks test-lab $(PDF_GOALS) book test-browser $(ALSO) \

@@ -49,7 +49,7 @@ class Reads:
         self.common: set[str] = set()  # outside any bucket, and every Python source
         self.stack: list[set[str]] = []
         self.written: set[str] = set()
-        self._busy = False
+        self.busy = False  # True: nothing is recorded (the hook's own reads, the end of a session)
 
     def relative(self, path: object) -> str | None:
         """``path`` relative to the root if it is inside and counts, else None."""
@@ -71,9 +71,9 @@ class Reads:
 
     def saw(self, event: str, args: tuple[Any, ...]) -> None:
         """The audit hook: file opens and folder listings."""
-        if self._busy or event not in ("open", "os.listdir", "os.scandir"):
+        if self.busy or event not in ("open", "os.listdir", "os.scandir"):
             return
-        self._busy = True
+        self.busy = True
         try:
             rel = self.relative(args[0] if args else ".")
             if rel is None:
@@ -88,7 +88,7 @@ class Reads:
                 rel += "/"
             self.add(rel)
         finally:
-            self._busy = False
+            self.busy = False
 
     def add(self, rel: str) -> None:
         """Count ``rel`` for the bucket open now (a Python source: for the whole session)."""
@@ -189,9 +189,9 @@ def cache(function: Callable[P, T]) -> Callable[P, T]:
 def log_to(folder: str, root: str, ignore: str = "") -> None:
     """In a subprocess (``sitecustomize``): append each read to ``<folder>/<pid>.reads``."""
     reads = start(Path(root), ignore.split(os.pathsep))
-    reads._busy = True  # opening the log is no read
+    reads.busy = True  # opening the log is no read
     log = open(Path(folder) / f"{os.getpid()}.reads", "a", buffering=1)
-    reads._busy = False
+    reads.busy = False
 
     def add(rel: str) -> None:
         log.write(rel + "\n")

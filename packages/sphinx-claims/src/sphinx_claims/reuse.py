@@ -272,10 +272,11 @@ class Reuse:
         return self.config.pluginmanager.has_plugin("dsession")
 
     def _entries(self) -> dict[str, Entry]:
-        common = self.reads.common - self.reads.written
+        """The record of each check this session ran: the digests of its inputs as the session
+        ends (under xdist, once every worker has: a file one wrote is another's input)."""
         entries = {}
         for nodeid, outcome in self.outcomes.items():
-            found = (self.inputs.get(nodeid, set()) | common) - self.reads.written
+            found = (self.inputs.get(nodeid, set()) | self.reads.common) - self.reads.written
             inputs = {rel: self.digest(rel) for rel in sorted(found)}
             properties = self.properties.get(nodeid, [])
             entries[nodeid] = Entry(outcome, self.now, self.environment, inputs, properties)
@@ -283,18 +284,23 @@ class Reuse:
 
     @pytest.hookimpl(tryfirst=True)  # before the recorder asks for provenance()
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.reads.busy = True  # what the session reads from now on (digests) no check read
+        shutil.rmtree(self.log, ignore_errors=True)
         if hasattr(self.config, "workerinput"):  # an xdist worker: tell the controller
-            out = {
-                "entries": {k: dataclasses.asdict(e) for k, e in self._entries().items()},
+            common = self.reads.common
+            runs = {
+                k: [outcome, sorted(self.inputs.get(k, set()) | common), self.properties.get(k)]
+                for k, outcome in self.outcomes.items()
+            }
+            self.config.workeroutput["claims_reuse"] = {  # type: ignore[attr-defined]
+                "runs": runs,
+                "written": sorted(self.reads.written),
+                "environment": self.environment if runs else None,
                 "reused": {k: dataclasses.asdict(e) for k, e in self.reused.items()},
                 "why": self.why,
             }
-            self.config.workeroutput["claims_reuse"] = out  # type: ignore[attr-defined]
-            shutil.rmtree(self.log, ignore_errors=True)
             return
-        shutil.rmtree(self.log, ignore_errors=True)
-        if not self.controller:
-            self.entries = self._entries()
+        self.entries = self._entries()
         if self.reused and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
             session.exitstatus = pytest.ExitCode.OK  # every check reused: nothing left to run
         name = hashlib.sha256(" ".join(self.config.invocation_params.args).encode()).hexdigest()
@@ -307,7 +313,11 @@ class Reuse:
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         out = getattr(node, "workeroutput", {}).get("claims_reuse")
         if out:
-            self.entries = {**self.entries, **{k: Entry(**e) for k, e in out["entries"].items()}}
+            for nodeid, (outcome, inputs, properties) in out["runs"].items():
+                self.outcomes[nodeid], self.inputs[nodeid] = outcome, set(inputs)
+                self.properties[nodeid] = [tuple(p) for p in properties or []]
+            self.reads.written |= set(out["written"])
+            self._environment = out["environment"] or self._environment
             self.reused |= {k: Entry(**e) for k, e in out["reused"].items()}
             self.why |= out["why"]
             if self.reused:
