@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf site test test-unit test-claims test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf site test test-unit test-ext test-claims test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -100,15 +100,19 @@ endif
 
 test: $(STAMP)  ## Run every test: unit, property, doctests, claims package, notebooks (nbval), PDF, strict build, browser, lab.
 	@mkdir -p _build && rm -f $(FAILED)
-	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-claims test-notebooks test-lab pdf test-pdf book test-browser $(ALSO) \
+	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 test-unit test-ext test-claims test-notebooks test-lab pdf test-pdf book test-browser $(ALSO) \
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
-# The math of test_mathjax_prerender.py is typeset under node, as for make book.
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	tools/system_packages.sh node=nodejs
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
-	  --ignore=tests/portability \
+	  --ignore=tests/portability --ignore=tests/ext \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
+
+# The book's local extensions (book/_ext), apart from the package's tests: their math is typeset
+# under node, as for make book.
+test-ext: $(STAMP)  ## Tests of the book's local extensions (book/_ext): the math typeset under node.
+	tools/system_packages.sh node=nodejs
+	$(BIN)/python -m pytest tests/ext -p no:cacheprovider $(RECORD_FAILURE)
 
 # The claims package's own tests, from its folder: small books built with the extension, small
 # pytest sessions with the recorder. The one test of the dependency graph needs Graphviz's dot

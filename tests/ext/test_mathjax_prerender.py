@@ -2,7 +2,7 @@
 
 A TeX error must be reported (the strict build turns the warning into a failure) and leave the
 red box that the browser tests look for; good TeX gives CommonHTML with MathML for screen readers.
-Needs Debian's node, which make test-unit installs: without it these tests fail, never skip.
+Needs Debian's node, which make test-ext installs: without it these tests fail, never skip.
 """
 
 from __future__ import annotations
