@@ -36,7 +36,6 @@ numfig = True
 root_doc = "index"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
-graphviz_output_format = "svg"
 html_theme = "sphinx_book_theme"  # the banner is the theme's announcement, as on the site
 """
 
