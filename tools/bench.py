@@ -1,10 +1,11 @@
-"""Benchmark: the book's feedback loop against issue 14's targets, and training on real data.
+"""Benchmark: the book's feedback loop against its issues' targets, and training on real data.
 
 Usage: ``python tools/bench.py [--runs N] [--only ROW ...] [--ci]`` (``make bench``).
 
-Prints one table: each figure as the issue measured it with three chapters ("then"), as measured
-now (the median of ``--runs`` runs, min-max beside it), and the target. A benchmark, not a test:
-nothing here fails on a slow figure; it only says which targets hold.
+Prints one table: each figure as the issue measured it ("then": issue 14 with three chapters,
+issue 21 for ``make book``), as measured now (the median of ``--runs`` runs, min-max beside it),
+and the target. A benchmark, not a test: nothing here fails on a slow figure; it only says which
+targets hold.
 
 Rows (``--only`` picks some by name):
 
@@ -17,6 +18,10 @@ Rows (``--only`` picks some by name):
   ``tools/execute_notebooks.py`` does, but nothing is written), the slowest one's median;
 - ``ci``: a fresh clone of this repository's HEAD in a temporary folder, ``CI=true bash .ci/run``
   (only with ``--ci``: minutes, and the system packages are installed only where missing);
+- ``book-full``, ``book-unchanged``: ``make book`` from scratch (without the pages, Sphinx's
+  environment and doctrees, and the files the build writes for itself: :data:`BUILD_CACHES`),
+  then ``make book`` with nothing changed (one run first, not counted), whose target is a
+  quarter of the first's median; the two rows are measured together;
 - ``typeset``, ``bytes``: each chapter page of the built site (``_build/html``) opened in Debian's
   Chromium from 127.0.0.1 with an empty cache: milliseconds from navigation until every math
   element holds typeset math and the fonts are loaded, and the bytes it loaded (decoded: the
@@ -46,12 +51,14 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-#: (row, what, the issue's figure with three chapters, target, unit, target value).
-ROWS = [
+#: (row, what, the issue's figure, target, unit, target value: None if it is another row's).
+ROWS: list[tuple[str, str, str, str, str, float | None]] = [
     ("make-test", "warm `make test`, nothing changed", "~190 s", "<= 30 s", "s", 30.0),
     ("prose-edit", "`make test` after a prose edit in one chapter", "-", "<= 90 s", "s", 90.0),
     ("chapter", "slowest chapter, fresh kernel", "7-32 s", "<= 10 s", "s", 10.0),
     ("ci", "fresh clone `CI=true bash .ci/run`", "~240 s", "<= 6 min", "s", 360.0),
+    ("book-full", "`make book` from scratch", "55 s", "", "s", None),
+    ("book-unchanged", "`make book`, nothing changed", "52 s", "<= 25 % of full", "s", None),
     ("typeset", "chapter page: math typeset after navigation", "2.3-3.6 s", "<= 1 s", "s", 1.0),
     ("bytes", "chapter page: bytes loaded (decoded)", "4.0-4.2 MB", "<= 2 MB", "MB", 2.0),
 ]
@@ -101,6 +108,24 @@ def prose_edit(runs: int) -> list[float]:
         chapter.write_bytes(original)
         timed(["make", "test"], ROOT)  # the original chapter's outcomes, recorded again
     return times
+
+
+#: What a build from scratch does not find, under _build/: the pages; Sphinx's environment and
+#: doctrees (Jupyter Book's, shared by the HTML and the LaTeX builds), where the extensions keep
+#: what they carry from one build to the next; the notebooks' outputs MyST-NB writes for the
+#: pages; the figures notebook_figure.py takes from them.
+BUILD_CACHES = ("html", ".doctrees", "jupyter_execute", "notebook_figures")
+
+
+def book(runs: int) -> tuple[list[float], list[float]]:
+    """Seconds of each ``make book`` from scratch, then of each with nothing changed."""
+    full = []
+    for _ in range(runs):
+        for name in BUILD_CACHES:
+            shutil.rmtree(ROOT / "_build" / name, ignore_errors=True)
+        full.append(timed(["make", "book"], ROOT))
+    timed(["make", "book"], ROOT)  # warm-up: afterwards nothing has changed
+    return full, [timed(["make", "book"], ROOT) for _ in range(runs)]
 
 
 def chapters(runs: int) -> dict[str, list[float]]:
@@ -207,9 +232,11 @@ def main() -> int:
 
     now: dict[str, tuple[str, bool | None, str]] = {}  # row -> (figure, target held, detail)
 
-    def row(name: str, values: list[float], detail: str = "") -> None:
-        _, _, _, _, unit, target = next(r for r in ROWS if r[0] == name)
-        now[name] = (spread(values, unit), statistics.median(values) <= target, detail)
+    def row(name: str, values: list[float], detail: str = "", target: float | None = None) -> None:
+        _, _, _, _, unit, limit = next(r for r in ROWS if r[0] == name)
+        limit = limit if target is None else target
+        held = None if limit is None else statistics.median(values) <= limit
+        now[name] = (spread(values, unit), held, detail)
 
     measure: dict[str, Callable[[], None]] = {}
 
@@ -228,6 +255,13 @@ def main() -> int:
     def do_ci() -> None:
         row("ci", ci_run())
 
+    def do_book() -> None:
+        full, unchanged = book(args.runs)
+        quarter = statistics.median(full) / 4
+        share = f"{statistics.median(unchanged) / statistics.median(full):.0%} of a full build"
+        row("book-full", full)
+        row("book-unchanged", unchanged, share, target=quarter)
+
     def do_pages() -> None:
         found = pages(args.runs)
         worst_t = max(found, key=lambda c: statistics.median(found[c][0]))
@@ -237,27 +271,31 @@ def main() -> int:
         row("typeset", found[worst_t][0], f"slowest {worst_t}; each: {each_t}")
         row("bytes", found[worst_b][1], f"largest {worst_b}; each: {each_b}")
 
+    # make book before the pages: they are read from the site it builds.
     measure = {
         "make-test": do_make_test,
         "prose-edit": do_prose_edit,
         "chapter": do_chapter,
         "ci": do_ci,
+        "book": do_book,
         "typeset": do_pages,
     }
     if "bytes" in wanted:
         wanted.add("typeset")
+    if wanted & {"book-full", "book-unchanged"}:
+        wanted.add("book")
     for name, run in measure.items():
         if name in wanted:
             print(f"measuring {name} ...", flush=True)
             run()
 
-    print(f"\nissue 14's figures on this machine ({os.cpu_count()} cores), median of {args.runs}:")
-    print(f"| {'what':45} | {'then (3 ch.)':12} | {'now (6 ch.), median (min-max)':32} | target  |")
-    print(f"|{'-' * 47}|{'-' * 14}|{'-' * 34}|---------|")
+    print(f"\nthe issues' figures on this machine ({os.cpu_count()} cores), median of {args.runs}:")
+    print(f"| {'what':45} | {'then':12} | {'now (6 ch.), median (min-max)':32} | {'target':16} |")
+    print(f"|{'-' * 47}|{'-' * 14}|{'-' * 34}|{'-' * 18}|")
     for name, what, then, target, _, _ in ROWS:
         figure, held, _ = now.get(name, ("not measured", None, ""))
         mark = {True: " ok", False: " MISSED", None: ""}[held]
-        print(f"| {what:45} | {then:12} | {figure:32} | {target:7} |{mark}")
+        print(f"| {what:45} | {then:12} | {figure:32} | {target:16} |{mark}")
     for name, (_, _, detail) in now.items():
         if detail:
             print(f"  {name}: {detail}")

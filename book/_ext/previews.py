@@ -9,7 +9,7 @@
 - sphinx-tippy writes each page's tips to ``_static/tippy/<page>.<uuid>.js``, a new name on every
   build, and deletes the old file only for pages at the top level (it looks for
   ``<first part>.*.js`` beside the file). The book's pages are in ``book/``, so every build would
-  leave a copy of their tips behind: the files no page loads are removed once the build is done.
+  leave a copy of their tips behind: the files no page loads are removed when the build ends.
 - sphinx-tippy gathers each page's targets while it writes the page, and keeps them only for that
   build (in ``env.tippy_data``, after Sphinx has saved its environment), so a page would make tips
   only for links to pages written in the same build: after an incremental build the chapters'
@@ -27,17 +27,6 @@ from typing import Any
 from sphinx.application import Sphinx
 
 KEPT = "previews.pickle"  # in the doctrees' folder: sphinx-tippy's env.tippy_data of the last build
-
-
-def remove_stale_tips(app: Sphinx, exception: Exception | None) -> None:
-    """Delete the tip files of earlier builds (those no page of this build's records loads)."""
-    data = getattr(app.env, "tippy_data", None)
-    folder = Path(app.outdir, "_static", "tippy")
-    if exception is not None or data is None or not folder.is_dir():
-        return
-    loaded = {Path(page["js_path"]).resolve() for page in data["pages"].values()}
-    for stale in (f for f in folder.rglob("*.js") if f.resolve() not in loaded):
-        stale.unlink()
 
 
 def load_tips_on_demand(
@@ -61,18 +50,27 @@ def restore_tips(app: Sphinx) -> None:
 
 
 def keep_tips(app: Sphinx, exception: Exception | None) -> None:
-    """Keep what sphinx-tippy gathered, for the pages that still exist, for the next build."""
+    """Keep what sphinx-tippy gathered, for the pages that still exist, for the next build; delete
+    the tip files of earlier builds, those that no page's record names.
+
+    In either order with sphinx-tippy's own ``build-finished`` handler, which writes each page's
+    file under the name its record holds: a file is kept if a record names it, whether or not
+    sphinx-tippy has written it yet, so the folder ends the same."""
     data = getattr(app.env, "tippy_data", None)
-    if exception is None and data is not None and app.builder.format == "html":
-        data["pages"] = {k: v for k, v in data["pages"].items() if k in app.env.found_docs}
-        Path(app.doctreedir, KEPT).write_bytes(pickle.dumps(data))
+    if exception is not None or data is None or app.builder.format != "html":
+        return
+    data["pages"] = {k: v for k, v in data["pages"].items() if k in app.env.found_docs}
+    Path(app.doctreedir, KEPT).write_bytes(pickle.dumps(data))
+    loaded = {Path(page["js_path"]).resolve() for page in data["pages"].values()}
+    folder = Path(app.outdir, "_static", "tippy")
+    for stale in (f for f in folder.rglob("*.js") if f.resolve() not in loaded):
+        stale.unlink()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the style, the tips kept between builds, the clean-up (the tips loaded on demand:
-    :func:`load_tips_on_demand`, called by page_hooks.py)."""
+    """Register the style, the tips kept between builds and the clean-up (the tips loaded on
+    demand: :func:`load_tips_on_demand`, called by page_hooks.py)."""
     app.add_css_file("previews.css")
     app.connect("builder-inited", restore_tips)
     app.connect("build-finished", keep_tips)
-    app.connect("build-finished", remove_stale_tips, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,16 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from browsing import NO_CHAPTER, NO_SITE, SITE, Visit, chapter_pages, open_page, wait_for_mathjax
+from browsing import (
+    NO_CHAPTER,
+    NO_SITE,
+    SITE,
+    Visit,
+    chapter_pages,
+    open_page,
+    site_pages,
+    wait_for_mathjax,
+)
 from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sphinx_claims.reads import cache
@@ -214,6 +223,21 @@ def test_every_reference_of_every_chapter_has_a_preview(chapter: str, site: Path
                 missing.append(href)
     assert seen > 0, f"{chapter} refers to no claim, equation or work"
     assert missing == [], f"references with no preview on {chapter}: {sorted(set(missing))}"
+
+
+def test_every_tips_file_is_one_a_page_loads(site: Path) -> None:
+    # sphinx-tippy names a page's tips file anew on every build and leaves the old one of a page
+    # in book/ behind; book/_ext/previews.py deletes those, and keeps the files of the pages an
+    # incremental build did not write.
+    pages = [site / p for p in site_pages()]
+    loaded = {
+        (page.parent / unquote(str(script["data-tips"]))).resolve()
+        for page in pages
+        for script in _soup(page).find_all("script", attrs={"data-tips": True})
+    }
+    files = {f.resolve() for f in (site / "_static" / "tippy").rglob("*.js")}
+    assert loaded <= files, f"tips that no file holds: {sorted(map(str, loaded - files))}"
+    assert files - loaded == set(), f"tips files no page loads: {sorted(map(str, files - loaded))}"
 
 
 def test_tips_load_when_first_wanted(hovered: Any) -> None:

@@ -36,7 +36,6 @@ numfig = True
 root_doc = "index"
 exclude_patterns = ["_build"]
 bibtex_bibfiles = ["refs.bib"]
-graphviz_output_format = "svg"
 html_theme = "sphinx_book_theme"  # the banner is the theme's announcement, as on the site
 """
 
@@ -227,6 +226,17 @@ def test_the_graph_links_each_claim_and_shows_its_status(tmp_path: Path) -> None
         "lem-b": ("✓ Lem. 1.2", "../book/claims.html#lem-b", "_top"),
         "thm-c": ("✓ Thm. 1.1", "../book/claims.html#thm-c", "_top"),
     }
+    # the <object> that shows it has a name for screen readers (axe: object-alt), and a link
+    # opens the same SVG at its natural size
+    status = _page(src, "status")
+    (tag,) = re.findall(r'<div class="graphviz"><object ([^>]*)>', status)
+    shown = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+    assert shown["aria-label"].startswith("Dependency graph of 3 claims, one box per chapter")
+    assert (shown["type"], shown["class"]) == ("image/svg+xml", "graphviz")
+    zoom = r'<p class="verification-graph-zoom"><a class="reference external" href="([^"]+)">'
+    assert re.findall(zoom + "Open the graph at full size</a>", status) == [shown["data"]]
+    (svg,) = (src / "_build" / "html" / "_images").glob("graphviz-*.svg")
+    assert (src / "_build" / "html" / "book" / shown["data"]).resolve() == svg.resolve()
 
 
 def test_a_failed_base_claim_makes_every_claim_citing_it_depend_on_a_failure(

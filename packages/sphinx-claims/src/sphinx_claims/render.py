@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.ext.graphviz import graphviz, render_dot_html
+from sphinx.ext.graphviz import GraphvizError, graphviz, render_dot
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 from sphinx.writers.html5 import HTML5Translator
@@ -26,6 +28,8 @@ from sphinx.writers.latex import LaTeXTranslator
 from sphinx_claims.banner import message
 from sphinx_claims.claims import BOXES, Claim, Verdicts, print_label, problems
 from sphinx_claims.record import ClaimClass, Status
+
+logger = logging.getLogger(__name__)
 
 #: Fill and ink of each status in the graph; verification.css gives the badges the same.
 COLOURS = {
@@ -73,23 +77,30 @@ class claim_graph(graphviz):  # noqa: N801
 
 
 def html_graph(self: HTML5Translator, node: claim_graph) -> None:
-    """Graphviz's HTML, with a name for the ``<object>`` (axe: object-alt), then a link to the
-    SVG itself. verification.css fits the graph to its column: with 76 claims it is 1,411 px wide
-    at its natural size, and on a phone a fifth of that. The link opens it at its natural size,
-    where the browser zooms it and each node still links to its claim (sphinx.ext.graphviz
-    writes the nodes' links relative to the SVG's own place)."""
-    start = len(self.body)
+    """The SVG that ``dot`` draws, as sphinx.ext.graphviz shows it (an ``<object>`` in a
+    ``graphviz`` div), named for screen readers (axe: object-alt), then a link to the SVG itself.
+    verification.css fits the graph to its column: with 76 claims it is 1,411 px wide at its
+    natural size, and on a phone a fifth of that. The link opens it at its natural size, where the
+    browser zooms it and each node still links to its claim (sphinx.ext.graphviz writes the nodes'
+    links relative to the SVG's own place). The tags are written here, through the translator's
+    ``starttag``, rather than patched into graphviz's own HTML."""
     try:
-        render_dot_html(self, node, node["code"], node["options"])  # raises SkipNode when done
-    finally:
-        old, new = "<object ", f'<object aria-label="{self.attval(node["alt"])}" '
-        self.body[start:] = [s.replace(old, new, 1) for s in self.body[start:]]
-        svg = re.search(r'<object [^>]*data="([^"]+)"', "".join(self.body[start:]))
-        if svg:
-            self.body.append(
-                f'<p class="verification-graph-zoom"><a class="reference external" '
-                f'href="{svg.group(1)}">Open the graph at full size</a></p>\n'
-            )
+        svg = render_dot(self, node["code"], node["options"], "svg")[0]
+    except GraphvizError as exc:
+        logger.warning("dot code %r: %s", node["code"], exc)
+        raise nodes.SkipNode from exc
+    if svg is None:  # dot cannot be run: render_dot has said so
+        raise nodes.SkipNode
+    tag = partial(self.starttag, nodes.Element(), suffix="")  # no node's ids or classes
+    alt = node["alt"]
+    self.body += [
+        tag("div", CLASS="graphviz"),
+        tag("object", CLASS="graphviz", data=svg, type="image/svg+xml", **{"aria-label": alt}),
+        f"\n{tag('p', CLASS='warning')}{self.encode(alt)}</p></object></div>\n",
+        tag("p", CLASS="verification-graph-zoom"),
+        f"{tag('a', CLASS='reference external', href=svg)}Open the graph at full size</a></p>\n",
+    ]
+    raise nodes.SkipNode
 
 
 def html_symbol(self: HTML5Translator, node: badge_symbol) -> None:

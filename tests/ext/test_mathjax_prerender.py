@@ -2,19 +2,25 @@
 
 A TeX error must be reported (the strict build turns the warning into a failure) and leave the
 red box that the browser tests look for; good TeX gives CommonHTML with MathML for screen readers.
-Needs Debian's node, which make test-unit installs: without it these tests fail, never skip.
+Needs Debian's node, which make test-ext installs: without it these tests fail, never skip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+import mathjax_prerender
 import pytest
 from mathjax_prerender import MathJax
+from sphinx_claims import reads
 
 
 @pytest.fixture(scope="module")
 def mathjax() -> Iterator[MathJax]:
+    # node runs the script and MathJax, not Python: their files are these tests' inputs too.
+    ext = Path(mathjax_prerender.__file__).parent
+    reads.declare(ext / "mathjax_prerender.js", *(p for p in (ext / "mathjax").rglob("*")))
     m = MathJax()
     yield m
     m.close()
