@@ -30,11 +30,16 @@ $(STAMP): requirements.lock pyproject.toml $(CLAIMS)/pyproject.toml
 
 setup: $(STAMP)  ## Create .venv with the locked dependencies, the package and the claims package.
 
+# One order for what Python keeps in sets (PYTHONHASHSEED): sphinx-tippy writes its previews in
+# that order, so the same sources give the same files (make test reuses the browser tests' outcomes
+# while the pages they read are unchanged).
+BUILD := PYTHONHASHSEED=0 $(BIN)/jupyter-book build .
+
 # The claims' dependency graph needs Graphviz's dot, and the math is typeset at build time by
 # MathJax under node (book/_ext/mathjax_prerender.py): installed with apt-get as root, else a hint.
 book: $(STAMP)  ## Build the website into _build/html (strict: any warning fails).
 	tools/system_packages.sh dot=graphviz node=nodejs
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BUILD) --builder html -W -n --keep-going
 	@echo "Open $(SITE)/index.html"
 
 # The site to publish (.github/workflows/pages.yml): make test runs every check, records the
@@ -67,7 +72,7 @@ pdf: $(PDF)  ## Build the whole book as one PDF, _build/latex/linearnet.pdf (XeL
 $(PDF): $(PDF_SOURCES) | $(STAMP)
 	tools/system_packages.sh dot=graphviz
 	tools/system_packages.sh --no-install-recommends $(TEX_PACKAGES)
-	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going || { rm -f $@; exit 1; }
+	$(BUILD) --builder pdflatex -W -n --keep-going || { rm -f $@; exit 1; }
 	touch $@  # latexmk leaves the file alone when the LaTeX is unchanged
 
 $(OUTCOMES): FORCE | $(STAMP)

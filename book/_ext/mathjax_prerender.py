@@ -172,14 +172,18 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
                 page: {(tex, display) for tex, display in earlier.get(page, [])}
                 for page in app.env.found_docs
             } | mathjax.typeset_for
-            done = set().union(*mathjax.typeset_for.values())
-            for tex, display in set().union(*pages.values()) - done:
-                mathjax.typeset(tex, display)
             kept.write_text(json.dumps({page: sorted(tex) for page, tex in pages.items()}))
-            css = (
-                f"/* MathJax {VERSION} CommonHTML, typeset at build time */\n"
-                + mathjax.stylesheet()
-            )
+            # MathJax writes a glyph's rule when it first meets it: every TeX of every page, in
+            # one order, typeset afresh, gives the same stylesheet for the same math whichever
+            # pages this build wrote (the browser tests reuse their outcomes while it is unchanged).
+            fresh = MathJax()
+            try:
+                for tex, display in sorted(set().union(*pages.values())):
+                    fresh.typeset(tex, display)
+                css = f"/* MathJax {VERSION} CommonHTML, typeset at build time */\n"
+                css += fresh.stylesheet()
+            finally:
+                fresh.close()
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(css, encoding="utf-8")
     finally:

@@ -196,7 +196,14 @@ def write(
         commit = subprocess.run(git, capture_output=True, text=True).stdout.strip() or "unknown"
     except OSError:  # no git
         commit = "unknown"
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    # When the outcomes were produced: the last of their runs if they say (a session that reused
+    # every outcome keeps its report's time, and the pages that show it stay as they were).
+    ran = [c.ran for c in checks if c.ran]
+    now = (
+        max(ran)[:16] + " UTC"
+        if ran
+        else datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    )
     sources = digest(root, patterns)
     report = Report(session, commit, now, patterns, sources, tuple(checks), machine_summary())
     folder.mkdir(parents=True, exist_ok=True)

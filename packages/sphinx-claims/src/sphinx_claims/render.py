@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -252,9 +253,9 @@ class Page:
                 runs = self.v.status_page or self.docname
                 run = self.link(f"{report.session} run", runs, f"run-{report.session}")
                 what += [" in the ", run]
-            if check.reused:  # not run again: its inputs had not changed (sphinx_claims.reuse)
+            if check.ran:  # the run that produced the outcome, reused or not (sphinx_claims.reuse)
                 digest = nodes.literal(text=check.inputs[:12])
-                what += [f", reused from the run of {check.ran} (inputs ", digest, ")"]
+                what += [f" (its run: {check.ran[:16]} UTC, inputs ", digest, ")"]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
         return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
 
@@ -406,7 +407,14 @@ def rewritten(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     banner_words = message(v)
     checks = [
-        (k, [(c, r and (r.session, r.time, r.commit, r.machine)) for c, r, _ in cs])
+        # Not whether this session reused an outcome: the pages show the run that produced it.
+        (
+            k,
+            [
+                (replace(c, reused=False), r and (r.session, r.time, r.commit, r.machine))
+                for c, r, _ in cs
+            ],
+        )
         for k, cs in sorted(v.checks.items())
     ]
     everything = _digest(

@@ -183,21 +183,51 @@ class Reuse:
                     found[nodeid] = Entry(**entry)
         return found
 
+    def unchanged(self) -> bool:
+        """Whether every check this invocation ran last time can be reused: what collection read
+        is among every check's inputs, so the same checks would be collected."""
+        path = self.folder / f"{self.name}.json"
+        try:
+            checks = json.loads(path.read_text())["checks"]
+        except (OSError, ValueError, KeyError):
+            return False
+        stored = self.stored()
+        return bool(checks) and all(
+            nodeid in stored and self.reason_for(stored[nodeid]) is None for nodeid in checks
+        )
+
+    @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which starts the workers
+    def pytest_cmdline_main(self, config: pytest.Config) -> None:
+        # Every check will be reused: workers would only collect them twice over.
+        if getattr(config.option, "numprocesses", None) and not self.fresh and self.unchanged():
+            config.option.numprocesses, config.option.dist = 0, "no"
+
+    @property
+    def name(self) -> str:
+        """The name of this invocation's record (its arguments' digest)."""
+        args = " ".join(self.config.invocation_params.args)
+        return hashlib.sha256(args.encode()).hexdigest()[:16]
+
+    def reason_for(self, entry: Entry) -> str | None:
+        """Why a check with this record must run, or None."""
+        if entry.outcome not in ("passed", "skipped"):
+            return f"{entry.outcome} last time"
+        if entry.environment != self.environment:
+            return "the environment changed (claims_environment, machine, Python, NumPy)"
+        for rel, was in sorted(entry.inputs.items()):
+            if self.digest(rel) != was:
+                return f"changed: {rel}" if self.digest(rel) != "missing" else f"gone: {rel}"
+        return None
+
     def reason(self, items: list[pytest.Item], stored: dict[str, Entry]) -> str | None:
         """Why the group must run (its first changed input), or None if it can be reused."""
         if self.fresh:
             return f"{self.fresh}: every check runs"
         for item in items:
             entry = stored.get(item.nodeid)
-            if entry is None:
-                return "no record of a run"
-            if entry.outcome not in ("passed", "skipped"):
-                return f"{entry.outcome} last time"
-            if entry.environment != self.environment:
-                return "the environment changed (claims_environment, machine, Python, NumPy)"
-            for rel, was in sorted(entry.inputs.items()):
-                if self.digest(rel) != was:
-                    return f"changed: {rel}" if self.digest(rel) != "missing" else f"gone: {rel}"
+            why = "no record of a run" if entry is None else self.reason_for(entry)
+            if why is not None:
+                return why
         return None
 
     @pytest.hookimpl(trylast=True)  # after the recorder gave the checks their claims
@@ -303,10 +333,9 @@ class Reuse:
         self.entries = self._entries()
         if self.reused and session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
             session.exitstatus = pytest.ExitCode.OK  # every check reused: nothing left to run
-        name = hashlib.sha256(" ".join(self.config.invocation_params.args).encode()).hexdigest()
         everything = {k: dataclasses.asdict(e) for k, e in (self.reused | self.entries).items()}
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{name[:16]}.json"
+        path = self.folder / f"{self.name}.json"
         path.write_text(json.dumps({"schema": SCHEMA, "checks": everything}, indent=0))
 
     @pytest.hookimpl(optionalhook=True)
