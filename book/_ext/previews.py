@@ -16,6 +16,12 @@
   citations had no preview (the bibliography had not changed). So what it gathered is kept
   between builds (``KEPT``, in the doctrees' folder) and given back to it when the next build
   starts: the pages an incremental build does not write keep their tips, and link to the others'.
+- sphinx-tippy keeps each page's references in sets and writes its tips in their order, which
+  changes from one process to the next (and with a pickled set's history): the same sources gave
+  other files on every build. They are sorted when they are given back to it, and once every page
+  is written, before it writes them (``html-collect-pages``, before ``build-finished``; a build
+  that writes no page emits no such event), so an unchanged build writes the same bytes (make test
+  reuses the browser tests' outcomes while the files they load are unchanged).
 """
 
 from __future__ import annotations
@@ -47,6 +53,23 @@ def restore_tips(app: Sphinx) -> None:
     kept = Path(app.doctreedir, KEPT)
     if app.builder.format == "html" and kept.is_file():
         app.env.tippy_data = pickle.loads(kept.read_bytes())  # type: ignore[attr-defined]
+        _in_order(app.env.tippy_data)  # type: ignore[attr-defined]
+
+
+def _in_order(data: dict[str, Any] | None) -> None:
+    """Each page's sets of references as lists in one order (sphinx-tippy only iterates them)."""
+    for page in (data or {}).get("pages", {}).values():
+        for key, value in page.items():
+            if isinstance(value, set):
+                page[key] = sorted(
+                    value, key=lambda x: tuple(map(str, x if isinstance(x, tuple) else (x,)))
+                )
+
+
+def sort_tips(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """Each page's references in one order (see the module's docstring); no page of its own."""
+    _in_order(getattr(app.env, "tippy_data", None))
+    return []
 
 
 def keep_tips(app: Sphinx, exception: Exception | None) -> None:
@@ -72,5 +95,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     demand: :func:`load_tips_on_demand`, called by page_hooks.py)."""
     app.add_css_file("previews.css")
     app.connect("builder-inited", restore_tips)
+    app.connect("html-collect-pages", sort_tips)
     app.connect("build-finished", keep_tips)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
