@@ -136,8 +136,9 @@ BADGE_TABLE_WIDTHS = {3: (40, 28, 32), 4: (24, 27, 31, 18)}
 
 def widen_the_badge_columns(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give the verification tables fixed column widths in the PDF, with room for a badge on one
-    line (``sphinx_claims/render.py`` keeps a short badge unbroken). Connected after the
-    verification extension's handler, which makes the tables."""
+    line (``sphinx_claims/render.py`` keeps a short badge unbroken). The tables are there: the
+    claims package makes them in a post-transform, and Sphinx emits ``doctree-resolved`` once
+    every post-transform has run."""
     if app.builder.format != "latex":
         return
     for table in doctree.findall(nodes.table):
@@ -226,7 +227,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(NumberOnlyTheNote)
     app.add_post_transform(MarkTheBibliography)
     app.add_post_transform(BibliographyInItsChapter)
-    app.connect("doctree-resolved", widen_the_badge_columns, priority=900)
+    app.connect("doctree-resolved", widen_the_badge_columns)
     app.connect("env-updated", find_pdf)
     app.connect("build-finished", copy_pdf)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
