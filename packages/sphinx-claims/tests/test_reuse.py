@@ -123,6 +123,18 @@ def test_a_planted_wrong_value_makes_the_check_that_read_it_fail(project: pytest
     _run(project).assert_outcomes(passed=1)
 
 
+def test_comparing_digests_reads_nothing_for_a_check(project: pytest.Pytester) -> None:
+    # The next session reads every recorded input to compare its digest: that is no check's read
+    # (else every input of every check would become every check's input).
+    _run(project).assert_outcomes(passed=5)
+    (project.path / "data" / "opened.txt").write_text("1\n")  # same bytes: reused
+    _run(project).assert_outcomes()
+    project.makepyfile(test_new="def test_new():\n    pass\n")
+    _run(project).assert_outcomes(passed=1)  # the new test alone
+    assert "data/opened.txt" not in _inputs(project, "test_new")
+    assert "data/table.csv" not in _inputs(project, "test_new")
+
+
 def test_an_import_changed_re_runs_the_session(project: pytest.Pytester) -> None:
     _run(project).assert_outcomes(passed=5)
     (project.path / "helper.py").write_text("VALUE = 4\n")

@@ -98,6 +98,15 @@ class Reads:
             self.stack[-1].add(rel)
 
     @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Record nothing in the block: what the recorder itself reads (digests, versions)."""
+        busy, self.busy = self.busy, True
+        try:
+            yield
+        finally:
+            self.busy = busy
+
+    @contextlib.contextmanager
     def bucket(self) -> Iterator[set[str]]:
         """Collect the reads of the block (a check, a fixture) into the set it yields."""
         self.stack.append(set())

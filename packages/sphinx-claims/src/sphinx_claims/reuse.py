@@ -160,12 +160,14 @@ class Reuse:
             args = list(self.config.invocation_params.args)
             options = [a for a in args if a.startswith("-") and not a.startswith(NO_EFFECT)]
             options += [v for o, v in itertools.pairwise(args) if o == "-o"]
-            self._environment = environment(self.root, entries, options)
+            with self.reads.paused():
+                self._environment = environment(self.root, entries, options)
         return self._environment
 
     def digest(self, rel: str) -> str:
         if rel not in self._digests:
-            self._digests[rel] = reads.digest_of(self.root, rel)
+            with self.reads.paused():  # comparing a digest is no check's read
+                self._digests[rel] = reads.digest_of(self.root, rel)
         return self._digests[rel]
 
     def stored(self) -> dict[str, Entry]:
