@@ -271,6 +271,18 @@ def test_a_kernel_reads_count_for_its_notebook(pytester: pytest.Pytester) -> Non
     _run(pytester, "--nbval-lax", "chapter.ipynb").assert_outcomes(passed=2, failed=1)
 
 
+def test_a_notebook_edited_re_runs_that_notebook_alone(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    _notebook(pytester.path / "one.ipynb", "assert 1 + 1 == 2")
+    _notebook(pytester.path / "two.ipynb", "assert 2 + 2 == 4")
+    _run(pytester, "--nbval-lax", "one.ipynb", "two.ipynb").assert_outcomes(passed=2)
+    # Collecting a notebook reads it: that read is its own cells' input, not the other's.
+    _notebook(pytester.path / "two.ipynb", "assert 2 + 2 == 4", "assert 3 + 3 == 6")
+    again = _run(pytester, "--nbval-lax", "one.ipynb", "two.ipynb")
+    again.assert_outcomes(passed=2)
+    again.stdout.fnmatch_lines(["claims: re-ran 2 checks, reused 1*", "*changed: two.ipynb*"])
+
+
 def test_reads_inside_the_root_only_and_a_pyc_counts_as_its_source(tmp_path: Path) -> None:
     r = reads.Reads(tmp_path, ignore=[".venv"])
     assert r.relative(tmp_path / "a" / "b.txt") == "a/b.txt"

@@ -135,6 +135,7 @@ class Reuse:
         }
         self.now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         self.fixtures: dict[tuple[str, str], set[str]] = {}
+        self.collected: dict[str, set[str]] = {}  # a file's node id -> what collecting it read
         self.inputs: dict[str, set[str]] = {}  # node id -> its own and its fixtures' reads
         self.outcomes: dict[str, str] = {}
         self.reused: dict[str, Entry] = {}
@@ -277,10 +278,26 @@ class Reuse:
         self.fixtures[key] = self.fixtures.get(key, set()) | found
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, None, None]:
+        # What collecting a file read (a notebook's JSON) is its own checks' input, not every
+        # check's; a Python source stays the session's (Reads.add).
+        if not isinstance(collector, pytest.File):
+            yield
+            return
+        with self.reads.bucket() as found:
+            yield
+        self.collected[collector.nodeid] = found
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, None, None]:
         with self.reads.bucket() as found:
             yield
             self._collect(found)
+        for nodeid, collected in self.collected.items():
+            if item.nodeid.startswith(f"{nodeid}::"):
+                found |= collected
         names = set(getattr(item, "fixturenames", ()))
         for (name, scope), fixture_reads in self.fixtures.items():
             if name in names and (not scope or item.nodeid.startswith((f"{scope}::", f"{scope}/"))):
