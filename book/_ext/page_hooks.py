@@ -44,7 +44,8 @@ def on_page(
     mathjax_prerender.previews_without_mathml(*args)
     # sphinx-book-theme has made the download menu: the chapter and the whole book's PDF.
     pdf_edition.download_menu(*args)
-    # sphinx-tippy has added the page's tips script: previews.js loads it when first wanted.
+    # sphinx-tippy has added the page's tips script: named after the page's body, not at random,
+    # loaded by previews.js when first wanted.
     previews.load_tips_on_demand(*args)
     # The search page's own script.
     site_search.snippets_from_the_text(*args)

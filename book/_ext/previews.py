@@ -6,8 +6,15 @@
 - ``previews.css`` (in ``static/``) gives the tips the theme's colours (light or dark) instead of
   Tippy's dark grey. Their math needs nothing here: sphinx-tippy copies the target's HTML, typeset
   at build time (mathjax_prerender.py).
-- sphinx-tippy writes each page's tips to ``_static/tippy/<page>.<uuid>.js``, a new name on every
-  build, and deletes the old file only for pages at the top level (it looks for
+- sphinx-tippy writes each page's tips to ``_static/tippy/<page>.<uuid>.js``, a new name each
+  time it writes the page, so that a browser never keeps an old copy: a page written again with
+  the same content was other bytes, and make test ran again the browser tests of every page an
+  incremental build rewrites (after a prose edit in one chapter, the pages that link to it). The
+  name is made from the page's content instead (:func:`tips_named_by_content`): a page with the
+  same body links the same file; a page whose body changed links a new one. The tips of a page
+  also hold its links' targets, from other pages: when only a target changes, the file keeps its
+  name and a browser may show the old preview until its copy expires (GitHub Pages: 10 minutes).
+- sphinx-tippy deletes the old file only for pages at the top level (it looks for
   ``<first part>.*.js`` beside the file). The book's pages are in ``book/``, so every build would
   leave a copy of their tips behind: the files no page loads are removed when the build ends.
 - sphinx-tippy gathers each page's targets while it writes the page, and keeps them only for that
@@ -26,6 +33,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 from typing import Any
@@ -38,14 +46,29 @@ KEPT = "previews.pickle"  # in the doctrees' folder: sphinx-tippy's env.tippy_da
 def load_tips_on_demand(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Put ``previews.js`` in place of the page's tips script, which it loads when wanted."""
+    """Put ``previews.js`` in place of the page's tips script, which it loads when wanted, from a
+    file named after the page's body (:func:`tips_named_by_content`)."""
     scripts = context.get("script_files", [])
     for i, script in enumerate(scripts):
         name = str(getattr(script, "filename", script))
         if name.startswith("_static/tippy/") and name.endswith(".js"):
+            name = tips_named_by_content(app, pagename, context.get("body", "")) or name
             tips = context["pathto"](name, resource=True)
             attributes = {"defer": "defer", "data-tips": tips}
             scripts[i] = type(script)("_static/previews.js", priority=script.priority, **attributes)
+
+
+def tips_named_by_content(app: Sphinx, pagename: str, body: str) -> str | None:
+    """Name the page's tips file after its body, not sphinx-tippy's ``uuid4`` (see the module's
+    docstring), in the record sphinx-tippy writes the file from; return the name, under
+    ``_static/``, or ``None`` if sphinx-tippy has no record of the page."""
+    record = getattr(app.env, "tippy_data", {}).get("pages", {}).get(pagename)
+    if record is None:
+        return None
+    digest = hashlib.sha256(f"{pagename}\n{body}".encode()).hexdigest()[:20]
+    name = f"_static/tippy/{pagename}.{digest}.js"
+    record["js_path"] = Path(app.outdir, *name.split("/"))
+    return name
 
 
 def restore_tips(app: Sphinx) -> None:

@@ -43,6 +43,14 @@ both themes' own handlers work, with no script of ours. Filling a navbar slot (`
 ``navbar_end``, ...) would bring the bug back until those fixes are released:
 ``tests/browser/test_navigation.py`` fails then.
 
+Stylesheets' checksums. Sphinx links each page's local stylesheets and scripts with a checksum
+of the file in ``_static`` (``?v=``), or none if the file is not there yet. MyST-NB and
+sphinx-proof copy their stylesheets when the build ends, so a first build's pages linked them
+without a checksum and every page written again later with one: after a prose edit in one chapter
+every page was other bytes, and make test ran again the browser tests of every page.
+:func:`their_stylesheets_first` has the two packages copy them, with their own functions, when
+the build starts too, so every build links them alike.
+
 The browser tests check the rendered pages themselves; the remote-asset warning catches at build
 time what configuration can add.
 """
@@ -51,14 +59,17 @@ from __future__ import annotations
 
 import re
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+from myst_nb.sphinx_ext import add_global_html_resources
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
+from sphinx_proof import copy_asset_files
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +151,20 @@ def empty_navbar(app: Sphinx, config: Config) -> None:
     config.html_theme_options.setdefault("navbar_persistent", [])
 
 
+def their_stylesheets_first(app: Sphinx) -> None:
+    """MyST-NB's and sphinx-proof's stylesheets in ``_static`` before any page is written, copied
+    by their own functions (which copy them again when the build ends; see the docstring)."""
+    if app.builder.format == "html":
+        Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
+        add_global_html_resources(app, None)
+        copy_asset_files(app, None)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the theme option and the stylesheet (the page's assets: :func:`tidy_assets`,
-    called last by page_hooks.py)."""
+    """Register the theme option, the early stylesheets, our stylesheet and the two visitors (the
+    page's assets: :func:`tidy_assets`, called last by page_hooks.py)."""
     app.connect("config-inited", empty_navbar)
+    app.connect("builder-inited", their_stylesheets_first)
     app.add_css_file("site_fixes.css")
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_HideCellInput))
     app.add_node(
