@@ -144,6 +144,7 @@ class Reuse:
         self.entries: dict[str, Entry] = {}  # this session's runs, once it ended
         self._environment: str | None = None
         self._digests: dict[str, str] = {}
+        self._stored: dict[str, Entry] | None = None
 
     def pytest_unconfigure(self) -> None:
         """Give back what the session changed: the record, and its subprocesses' environment."""
@@ -172,7 +173,10 @@ class Reuse:
         return self._digests[rel]
 
     def stored(self) -> dict[str, Entry]:
-        """The newest record of each check, from every session's file in the folder."""
+        """The newest record of each check, from every session's file in the folder (read once:
+        this session writes its own when it ends)."""
+        if self._stored is not None:
+            return self._stored
         found: dict[str, Entry] = {}
         for path in sorted(self.folder.glob("*.json")):
             try:
@@ -184,6 +188,7 @@ class Reuse:
             for nodeid, entry in data["checks"].items():
                 if nodeid not in found or found[nodeid].ran < entry["ran"]:
                     found[nodeid] = Entry(**entry)
+        self._stored = found
         return found
 
     def unchanged(self) -> bool:
@@ -250,7 +255,8 @@ class Reuse:
                 keep += members
                 self.why[name] = why
         if drop:
-            items[:] = [item for item in items if item in set(keep)]
+            kept = set(keep)
+            items[:] = [item for item in items if item in kept]
             config.hook.pytest_deselected(items=drop)
             self.no_coverage_threshold()
 
