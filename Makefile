@@ -90,6 +90,15 @@ $(OUTCOMES): FORCE | $(STAMP)
 # and reuses the others' outcomes (packages/sphinx-claims: reuse.py; configured in pyproject.toml):
 # it prints how many it re-ran and reused, and why. FRESH=1 runs everything; so does CI=true.
 export CLAIMS_FRESH = $(FRESH)
+# A session that reuses every outcome is mostly its start-up, so two things are cut from it. Every
+# session but the chapters' (--nbval) starts without nbval (NO_NBVAL): importing it imports
+# nbformat, jsonschema and rfc3987-syntax, whose grammar alone takes 1.2 s, 2.5 s of a 4 s session.
+# And Python's bytecode caches are written (__pycache__/, which git ignores) even where the
+# environment turns them off (PYTHONDONTWRITEBYTECODE=1, as container images often do), or every
+# session compiles the book's and the tests' modules from source again. The reuse records read a
+# cached module as its source (packages/sphinx-claims/tests/test_reuse.py checks it).
+NO_NBVAL := -p no:nbval
+export PYTHONDONTWRITEBYTECODE :=
 # The PDF: XeLaTeX rebuilds it whenever any page changed, two minutes here, more than the rest of
 # a make test after a prose edit. So make test leaves it to make pdf (and make test-pdf), unless
 # WITH_PDF=1; CI, FRESH=1 and make site build and test it. Without it the site offers a PDF only
@@ -121,7 +130,7 @@ test: $(STAMP)  ## Run every check whose inputs changed: unit, claims package, c
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
-	$(BIN)/python -m pytest tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
+	$(BIN)/python -m pytest $(NO_NBVAL) tests src/linearnet --doctest-modules --ignore=tests/browser --ignore=tests/lab --ignore=tests/pdf --ignore=tests/mutations \
 	  --ignore=tests/portability --ignore=tests/ext \
 	  $(XDIST) --cov=linearnet --cov-report=term-missing --cov-fail-under=95 $(RECORD_FAILURE)
 
@@ -129,14 +138,14 @@ test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (
 # under node, as for make book.
 test-ext: $(STAMP)  ## Tests of the book's local extensions (book/_ext): the math typeset under node.
 	tools/system_packages.sh node=nodejs
-	$(BIN)/python -m pytest tests/ext -p no:cacheprovider $(RECORD_FAILURE)
+	$(BIN)/python -m pytest tests/ext -p no:cacheprovider $(NO_NBVAL) $(RECORD_FAILURE)
 
 # The claims package's own tests, from its folder: small books built with the extension, small
 # pytest sessions with the recorder. The one test of the dependency graph needs Graphviz's dot
 # (skipped without it); make test installs it, as for make book.
 test-claims: $(STAMP)  ## The claims package's tests (packages/sphinx-claims): badges, pages, recorder.
 	$(if $(TESTING),tools/system_packages.sh dot=graphviz)
-	(cd $(CLAIMS) && ../../$(BIN)/python -m pytest -p no:cacheprovider $(XDIST) \
+	(cd $(CLAIMS) && ../../$(BIN)/python -m pytest -p no:cacheprovider $(NO_NBVAL) $(XDIST) \
 	  -o claims_reuse_dir=../../_build/verification/reuse-claims) $(RECORD_FAILURE)
 
 # Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
@@ -144,19 +153,19 @@ test-claims: $(STAMP)  ## The claims package's tests (packages/sphinx-claims): b
 CHROMIUM_PACKAGES := chromium=chromium,fonts-dejavu-core
 test-browser: $(STAMP)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
 	tools/system_packages.sh $(CHROMIUM_PACKAGES)
-	$(BIN)/python -m pytest tests/browser -p no:cacheprovider
+	$(BIN)/python -m pytest tests/browser -p no:cacheprovider $(NO_NBVAL)
 
 # Runs a copy of one chapter in JupyterLab in Chromium (tests/lab): every cell runs without error
 # and the theorem boxes render. Chromium as for test-browser. Screenshot:
 # _build/screenshots/lab.png.
 test-lab: $(STAMP)  ## Run a chapter in JupyterLab in Chromium: no cell errors, theorem boxes rendered.
 	tools/system_packages.sh $(CHROMIUM_PACKAGES)
-	$(BIN)/python -m pytest tests/lab -p no:cacheprovider
+	$(BIN)/python -m pytest tests/lab -p no:cacheprovider $(NO_NBVAL)
 
 # Reads the PDF's text with pdftotext (Debian's poppler-utils, installed as root, else a hint).
 test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no raw TeX, no missing glyph.
 	tools/system_packages.sh pdftotext=poppler-utils
-	$(BIN)/python -m pytest tests/pdf -p no:cacheprovider
+	$(BIN)/python -m pytest tests/pdf -p no:cacheprovider $(NO_NBVAL)
 
 # The mutation run: each chapter is executed with one package function made subtly wrong
 # (tests/mutations/mutants.py) and a check of that chapter must fail. It proves the checks' teeth,

@@ -7,6 +7,7 @@ then reads the record the session stored (``reuse/*.json``) or what the next ses
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,23 @@ def test_comparing_digests_reads_nothing_for_a_check(project: pytest.Pytester) -
 def test_an_import_changed_re_runs_the_session(project: pytest.Pytester) -> None:
     _run(project).assert_outcomes(passed=5)
     (project.path / "helper.py").write_text("VALUE = 4\n")
+    _run(project).assert_outcomes(passed=4, failed=1)
+
+
+def test_sources_stay_inputs_when_their_bytecode_is_cached(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Most machines write .pyc files (PYTHONDONTWRITEBYTECODE unset). Writing a module's cache
+    # is no output of the check, and the next session opens the cache, not the source: for a test
+    # module, pytest's own (``test_reads.cpython-311-pytest-9.2.0.pyc``).
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    _run(project).assert_outcomes(passed=5)
+    assert list((project.path / "__pycache__").glob("helper.*.pyc"))
+    assert list((project.path / "__pycache__").glob("test_reads.*-pytest-*.pyc"))
+    assert {"helper.py", "test_reads.py"} <= _inputs(project, "test_reads_nothing")
+    _run(project, CLAIMS_FRESH="1").assert_outcomes(passed=5)  # from the cached bytecode
+    assert {"helper.py", "test_reads.py"} <= _inputs(project, "test_reads_nothing")
+    (project.path / "helper.py").write_text("VALUE = 40\n")  # a new size: no stale cache
     _run(project).assert_outcomes(passed=4, failed=1)
 
 
