@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-import nbformat
 import pytest
 from browsing import NO_SITE, ROOT, Visit, open_page, wait_for_mathjax
 
@@ -109,6 +108,8 @@ def test_the_front_page_states_the_result_in_typeset_mathematics(front: dict[str
 def test_the_front_page_shows_the_network_of_chapter_1(
     front: dict[str, Any], base_url: str
 ) -> None:
+    import nbformat  # here, not at the top: 2 s to import, spent only when the test runs (reuse)
+
     cell = next(
         c
         for c in nbformat.read(NOTEBOOK, as_version=4).cells
