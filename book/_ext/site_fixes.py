@@ -157,7 +157,7 @@ def their_stylesheets_first(app: Sphinx) -> None:
     if app.builder.format == "html":
         Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)
         add_global_html_resources(app, None)
-        copy_asset_files(app, None)
+        copy_asset_files(app, None)  # type: ignore[arg-type]  # its hint omits None: success
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
