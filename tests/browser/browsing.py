@@ -111,6 +111,8 @@ class Visit:
     axe: dict[str, Any] = field(default_factory=dict)
     #: The same scan in the theme's dark mode (see DARK_JS).
     axe_dark: dict[str, Any] = field(default_factory=dict)
+    #: True once both scans ran (``visit(page, scans=True)``).
+    scanned: bool = False
     screenshot: Path | None = None
     #: Set to False once the test's own tools (axe) start running in the page.
     recording: bool = True

@@ -111,26 +111,33 @@ def axe_source() -> str:
     return data.decode()
 
 
-def _asked_for(items: list[pytest.Item]) -> list[str]:
-    """The pages of the site that these tests visit, in the site's order."""
-    asked = {
-        item.callspec.params.get("page")  # type: ignore[attr-defined]
-        for item in items
-        if "visit" in getattr(item, "fixturenames", ()) and hasattr(item, "callspec")
-    }
-    return [p for p in site_pages() if p in asked]
+def _asked_for(items: list[pytest.Item]) -> dict[str, bool]:
+    """The pages that these tests visit, in the site's order, each with whether one of its tests
+    reads its axe scans (asks for the ``scanned`` fixture)."""
+    asked: dict[str, bool] = {}
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "visit" in names:
+            for page in (params.get("page"), params.get("chapter")):
+                if page is not None:
+                    asked[page] = asked.get(page, False) or "scanned" in names
+    return {p: asked[p] for p in site_pages() if p in asked}
 
 
 @pytest.fixture(scope="session")
 def visit(browser: Any, base_url: str, axe_source: str, request: pytest.FixtureRequest) -> Any:
-    """``visit(page) -> Visit``: every page of the site opened once, everything recorded, a
-    screenshot taken; then scanned with axe in the light theme and again in the dark one.
+    """``visit(page, scans=False) -> Visit``: every page of the site opened once, everything
+    recorded; with ``scans``, also a screenshot taken and the page scanned with axe in the light
+    theme and again in the dark one.
 
     The first call visits every page this session's tests ask for (the whole site, unless the
-    claims' recorder reused some of them), two pages at a time: axe runs in each page's own
-    renderer process, so two scans use both cores. A page whose visit failed raises its error
-    in each of its tests. What a pair's visit read (the pages the server sent) counts for each
-    test of either page (``sphinx_claims.reads``: recording, replay)."""
+    claims' recorder reused some of them) and scans those whose scans a test reads, two pages at
+    a time: axe runs in each page's own renderer process, so two scans use both cores. A page
+    whose visit failed raises its error in each of its tests. What a page's visit read (the
+    files the server sent) counts for each test of that page, and for no other
+    (``sphinx_claims.reads``: recording aside, replay); so does what a scan of its pair read.
+    A page visited without scans is visited again if a test asks for them after all."""
     cache: dict[str, Visit | BaseException] = {}
     served: dict[str, set[str]] = {}
 
@@ -143,54 +150,67 @@ def visit(browser: Any, base_url: str, axe_source: str, request: pytest.FixtureR
         wait_for_mathjax(page)
         v.dom = page.evaluate(COLLECT_JS, list(RAW_TEX))
         v.claims = page.evaluate(CLAIMS_JS)
-        v.screenshot = SCREENSHOTS / Path(v.page).with_suffix(".png")
-        screenshot(page, v.screenshot)
         v.recording = False
-        page.add_script_tag(content=axe_source)
 
     def _scan(opened: list[tuple[Visit, Any]], rules: list[str] | None) -> list[Any]:
         for _, page in opened:  # start every scan, then wait for each
             page.evaluate(START_AXE_JS, rules)
         return [page.evaluate(AXE_RESULT_JS) for _, page in opened]
 
-    def _visit_pair(pages: list[str]) -> None:
-        with reads.recording() as found:
-            _visit_both(pages)
-        served.update(dict.fromkeys(pages, found))
-
-    def _visit_both(pages: list[str]) -> None:
+    def _visit_pages(pages: list[str], scans: bool) -> None:
         opened: list[tuple[Visit, Any]] = []
         contexts = []
         try:
-            for page_path in pages:
-                try:
-                    v, context, page = _open(page_path)
-                    contexts.append(context)
-                    _record(v, page)
-                    opened.append((v, page))
-                except Exception as error:  # the page's tests re-raise it
-                    cache[page_path] = error
-            for (v, _), result in zip(opened, _scan(opened, None), strict=True):
-                v.axe = result
-            for _, page in opened:
-                page.evaluate(DARK_JS)
-            for (v, _), result in zip(opened, _scan(opened, COLOUR_RULES), strict=True):
-                v.axe_dark = result
+            for page_path in pages:  # one at a time, so that each page's reads are its own
+                with reads.recording(aside=True) as found:
+                    try:
+                        v, context, page = _open(page_path)
+                        contexts.append(context)
+                        _record(v, page)
+                        opened.append((v, page))
+                    except Exception as error:  # the page's tests re-raise it
+                        cache[page_path] = error
+                served[page_path] = found
+            if scans:
+                with reads.recording(aside=True) as found:
+                    _scan_both(opened)
+                for page_path in pages:
+                    served[page_path] |= found
+            for v, _ in opened:
                 cache[v.page] = v
-        except Exception as error:  # every page of the pair: its tests re-raise it
+        except Exception as error:  # every page of the group: its tests re-raise it
             for page_path in pages:
-                cache.setdefault(page_path, error)
+                cache[page_path] = error
         finally:
             for context in contexts:
                 context.close()
 
-    def _visit(page_path: str) -> Visit:
+    def _scan_both(opened: list[tuple[Visit, Any]]) -> None:
+        # No image of the site loads lazily (test_images_load_and_are_described would find it
+        # not loaded), so the full-page shot requests nothing that an unscanned visit misses.
+        for v, page in opened:
+            v.screenshot = SCREENSHOTS / Path(v.page).with_suffix(".png")
+            screenshot(page, v.screenshot)
+            page.add_script_tag(content=axe_source)
+        for (v, _), result in zip(opened, _scan(opened, None), strict=True):
+            v.axe = result
+        for _, page in opened:
+            page.evaluate(DARK_JS)
+        for (v, _), result in zip(opened, _scan(opened, COLOUR_RULES), strict=True):
+            v.axe_dark = result
+            v.scanned = True
+
+    def _visit(page_path: str, scans: bool = False) -> Visit:
         if not cache:
-            pages = _asked_for(request.session.items) or [page_path]
-            for i in range(0, len(pages), 2):
-                _visit_pair(pages[i : i + 2])
-        if page_path not in cache:
-            _visit_pair([page_path])
+            asked = _asked_for(request.session.items) or {page_path: scans}
+            to_scan = [p for p, s in asked.items() if s]
+            for i in range(0, len(to_scan), 2):
+                _visit_pages(to_scan[i : i + 2], scans=True)
+            for p in [p for p, s in asked.items() if not s]:
+                _visit_pages([p], scans=False)
+        found = cache.get(page_path)
+        if found is None or (scans and isinstance(found, Visit) and not found.scanned):
+            _visit_pages([page_path], scans)
         reads.replay(served[page_path])
         found = cache[page_path]
         if isinstance(found, BaseException):

@@ -48,6 +48,13 @@ def seen(page: str, site: Path, visit: Any) -> Visit:
     return visit(page)
 
 
+@pytest.fixture
+def scanned(page: str, site: Path, visit: Any) -> Visit:
+    """The recorded visit of ``page`` with its screenshot and axe scans, light and dark."""
+    assert page != NO_SITE
+    return visit(page, scans=True)
+
+
 def _toc_files(node: Any) -> list[str]:
     """Every ``file:`` entry of a _toc.yml tree."""
     if isinstance(node, dict):
@@ -171,8 +178,8 @@ def test_no_console_errors(seen: Visit) -> None:
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_accessibility(seen: Visit, theme: str) -> None:
-    axe = seen.axe if theme == "light" else seen.axe_dark
+def test_accessibility(scanned: Visit, theme: str) -> None:
+    axe = scanned.axe if theme == "light" else scanned.axe_dark
     assert axe["version"] == AXE_VERSION
     bad = [
         f"[{v['impact']}] {v['id']}: {v['help']}\n    "
@@ -198,9 +205,9 @@ def test_hidden_cells_and_bibliography_entries_are_written_accessible(site: Path
     assert re.search(r'<div class="citation" id="[^"]+" role="listitem">', bibliography)
 
 
-def test_screenshot_saved(seen: Visit) -> None:
-    assert seen.screenshot is not None
-    assert seen.screenshot.stat().st_size > 0
+def test_screenshot_saved(scanned: Visit) -> None:
+    assert scanned.screenshot is not None
+    assert scanned.screenshot.stat().st_size > 0
 
 
 def test_chapter_typesets_from_disk(chapter: str, site: Path, browser: Any) -> None:

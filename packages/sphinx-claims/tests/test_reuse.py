@@ -237,6 +237,50 @@ def test_a_cache_and_a_fixture_count_for_every_check_they_serve(
     _run(pytester).assert_outcomes(failed=2)  # both checks the cache served
 
 
+AHEAD = """
+from pathlib import Path
+
+from sphinx_claims import reads
+
+filled = {}
+
+
+def fill(name):
+    if not filled:  # the first call reads every entry ahead, each apart
+        for each in ("data/a.txt", "data/b.txt"):
+            with reads.recording(aside=True) as seen:
+                filled[each] = Path(each).read_text(), seen
+    text, seen = filled[name]
+    reads.replay(seen)
+    return text
+
+
+def test_a():
+    assert fill("data/a.txt") == "a"
+
+
+def test_b():
+    assert fill("data/b.txt") == "b"
+"""
+
+
+def test_work_done_ahead_aside_counts_only_for_the_checks_it_serves(
+    pytester: pytest.Pytester,
+) -> None:
+    # As the browser tests' page visits: the first check to ask visits every page, and each
+    # page's reads count for the checks of that page only, the first check's included.
+    pytester.makeini(INI)
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "a.txt").write_text("a")
+    (pytester.path / "data" / "b.txt").write_text("b")
+    pytester.makepyfile(test_ahead=AHEAD)
+    _run(pytester).assert_outcomes(passed=2)
+    assert {"data/a.txt", "data/b.txt"} & _inputs(pytester, "test_a") == {"data/a.txt"}
+    assert {"data/a.txt", "data/b.txt"} & _inputs(pytester, "test_b") == {"data/b.txt"}
+    (pytester.path / "data" / "b.txt").write_text("changed")
+    _run(pytester).assert_outcomes(failed=1)  # test_b alone: test_a is reused
+
+
 def test_under_xdist_the_workers_records_reach_the_controller(project: pytest.Pytester) -> None:
     _run(project, "-n", "2").assert_outcomes(passed=5)
     assert "data/table.csv" in _inputs(project, "test_loadtxt")

@@ -107,14 +107,15 @@ class Reads:
             self.busy = busy
 
     @contextlib.contextmanager
-    def bucket(self) -> Iterator[set[str]]:
-        """Collect the reads of the block (a check, a fixture) into the set it yields."""
+    def bucket(self, aside: bool = False) -> Iterator[set[str]]:
+        """Collect the reads of the block (a check, a fixture) into the set it yields; unless
+        ``aside``, the bucket around it counts them too."""
         self.stack.append(set())
         try:
             yield self.stack[-1]
         finally:
             found = self.stack.pop()
-            if self.stack:  # what an inner bucket read, the outer one read too
+            if self.stack and not aside:  # what an inner bucket read, the outer one read too
                 self.stack[-1] |= found
 
 
@@ -159,13 +160,16 @@ def declare(*paths: Path | str) -> None:
 
 
 @contextlib.contextmanager
-def recording() -> Iterator[set[str]]:
+def recording(aside: bool = False) -> Iterator[set[str]]:
     """Collect what the block reads into the set it yields (for :func:`replay`); the check or
-    fixture running counts it too. Without a record running, the set stays empty."""
+    fixture running counts it too, unless ``aside``: work done ahead for other checks, each of
+    which replays its own part (a batch that fills a cache for many checks at once would
+    otherwise count for the one check that started it). Without a record running, the set stays
+    empty."""
     if current is None:
         yield set()
         return
-    with current.bucket() as found:
+    with current.bucket(aside) as found:
         yield found
 
 
