@@ -12,7 +12,7 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 SITE := _build/html
 PDF := _build/latex/linearnet.pdf
 
-.PHONY: help setup book pdf site test test-unit test-ext test-claims test-notebooks test-browser test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
+.PHONY: help setup book pdf site test test-unit test-ext test-claims test-notebooks test-browser test-browser-pages test-browser-reading test-lab test-pdf test-mutations test-portability lab lint execute lock serve bench clean FORCE
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -108,6 +108,7 @@ PDF_GOALS = $(if $(WITH_PDF),pdf test-pdf)
 WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(WORKERS)),-n $(WORKERS))
 FAILED := _build/failed-checks
+BROWSER_SESSIONS := test-browser-pages test-browser-reading
 #
 # ALSO="test-mutations test-portability" (CI: .ci/run) adds the mutation and the portability runs
 # to the same schedule. They wait for the unit tests, which lead to the PDF, the site and the
@@ -116,10 +117,10 @@ FAILED := _build/failed-checks
 ALSO ?=
 ifdef TESTING
 RECORD_FAILURE = || echo "$@" >> $(FAILED)
-test-browser: export LINEARNET_AFTER_TEST_RUN = 1
+$(BROWSER_SESSIONS): export LINEARNET_AFTER_TEST_RUN = 1
 $(OUTCOMES): test-unit test-notebooks
 book: $(if $(WITH_PDF),pdf,$(OUTCOMES))
-test-browser: book
+$(BROWSER_SESSIONS): book
 test-mutations test-portability: | test-unit
 endif
 
@@ -149,11 +150,18 @@ test-claims: $(STAMP)  ## The claims package's tests (packages/sphinx-claims): b
 	  -o claims_reuse_dir=../../_build/verification/reuse-claims) $(RECORD_FAILURE)
 
 # Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
-# hint). Screenshots: _build/screenshots/.
+# hint). Screenshots: _build/screenshots/. Two sessions, each with its own Chromium, that make -j2
+# runs side by side: the pages (each page visited once, scanned with axe; the tests that read
+# those visits) and the rest (a reader's interactions: search, previews, menus, widths, themes).
+# After a prose edit they are all that is left to run, and one session would leave a core idle.
 CHROMIUM_PACKAGES := chromium=chromium,fonts-dejavu-core
-test-browser: $(STAMP)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
+BROWSER_PAGES := $(addprefix tests/browser/,test_site.py test_verification_badges.py \
+  test_pdf_download.py test_front_page.py test_banner.py)
+test-browser: $(BROWSER_SESSIONS)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
+test-browser-pages test-browser-reading: $(STAMP)
 	tools/system_packages.sh $(CHROMIUM_PACKAGES)
-	$(BIN)/python -m pytest tests/browser -p no:cacheprovider $(NO_NBVAL)
+	$(BIN)/python -m pytest $(if $(filter %-pages,$@),$(BROWSER_PAGES),tests/browser \
+	  $(addprefix --ignore=,$(BROWSER_PAGES))) -p no:cacheprovider $(NO_NBVAL)
 
 # Runs a copy of one chapter in JupyterLab in Chromium (tests/lab): every cell runs without error
 # and the theorem boxes render. Chromium as for test-browser. Screenshot:

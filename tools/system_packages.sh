@@ -13,11 +13,15 @@ if [ "${1:-}" = "--no-install-recommends" ]; then
   options=" $1"
   shift
 fi
-missing=""
-for spec in "$@"; do
-  command -v "${spec%%=*}" >/dev/null 2>&1 || missing="$missing ${spec#*=}"
-done
-packages=${missing//,/ }
+# The packages of each COMMAND=PACKAGES whose command is missing, space-separated.
+missing() {
+  local spec list=""
+  for spec in "$@"; do
+    command -v "${spec%%=*}" >/dev/null 2>&1 || list="$list ${spec#*=}"
+  done
+  echo "${list//,/ }"
+}
+packages=$(missing "$@")
 [ -z "$packages" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Missing Debian packages; install them with: sudo apt-get install$options$packages" >&2
@@ -28,5 +32,7 @@ export DEBIAN_FRONTEND=noninteractive
 # one apt-get at a time.
 exec 9>/tmp/linearnet-system-packages.lock
 flock 9
+packages=$(missing "$@")  # the other one may have installed them while this one waited
+[ -z "$packages" ] && exit 0
 apt-get update -qq
 apt-get install -y -qq$options $packages >/dev/null
