@@ -419,16 +419,20 @@ def wait_for_mathjax(page: Any) -> None:
 
 
 class _Anchors(HTMLParser):
-    """Collect every ``id`` and ``<a name>`` of an HTML file: the anchors a link can target."""
+    """Collect every ``id`` and ``<a name>`` of an HTML file (the anchors a link can target) and
+    every ``<a href>`` (the links, as written, in the file's order)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.anchors: set[str] = set()
+        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for key, value in attrs:
             if value and (key == "id" or (tag == "a" and key == "name")):
                 self.anchors.add(value)
+            if tag == "a" and key == "href" and value is not None:
+                self.links.append(value)
 
 
 @reads.cache
@@ -437,6 +441,14 @@ def anchors_of(path: Path) -> frozenset[str]:
     parser = _Anchors()
     parser.feed(path.read_text(encoding="utf-8"))
     return frozenset(parser.anchors)
+
+
+@reads.cache
+def links_of(path: Path) -> tuple[str, ...]:
+    """The ``href`` of every link in the built file ``path``, as written."""
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return tuple(parser.links)
 
 
 def resolve_internal(href: str, base_url: str, site: Path) -> str | None:
