@@ -161,14 +161,14 @@ test-browser: $(BROWSER_SESSIONS)  ## Open every page of _build/html in Chromium
 test-browser-pages test-browser-reading: $(STAMP)
 	tools/system_packages.sh $(CHROMIUM_PACKAGES)
 	$(BIN)/python -m pytest $(if $(filter %-pages,$@),$(BROWSER_PAGES),tests/browser \
-	  $(addprefix --ignore=,$(BROWSER_PAGES))) -p no:cacheprovider $(NO_NBVAL)
+	  $(addprefix --ignore=,$(BROWSER_PAGES))) -p no:cacheprovider $(NO_NBVAL) $(RECORD_FAILURE)
 
 # Runs a copy of one chapter in JupyterLab in Chromium (tests/lab): every cell runs without error
 # and the theorem boxes render. Chromium as for test-browser. Screenshot:
 # _build/screenshots/lab.png.
 test-lab: $(STAMP)  ## Run a chapter in JupyterLab in Chromium: no cell errors, theorem boxes rendered.
 	tools/system_packages.sh $(CHROMIUM_PACKAGES)
-	$(BIN)/python -m pytest tests/lab -p no:cacheprovider $(NO_NBVAL)
+	$(BIN)/python -m pytest tests/lab -p no:cacheprovider $(NO_NBVAL) $(RECORD_FAILURE)
 
 # Reads the PDF's text with pdftotext (Debian's poppler-utils, installed as root, else a hint).
 test-pdf: $(PDF)  ## Read the PDF: every chapter, claim and figure; no "??", no raw TeX, no missing glyph.
