@@ -158,10 +158,11 @@ CHROMIUM_PACKAGES := chromium=chromium,fonts-dejavu-core
 BROWSER_PAGES := $(addprefix tests/browser/,test_site.py test_verification_badges.py \
   test_pdf_download.py test_front_page.py test_banner.py)
 test-browser: $(BROWSER_SESSIONS)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
-test-browser-pages test-browser-reading: $(STAMP)
+test-browser-pages: BROWSER_TESTS = $(BROWSER_PAGES)
+test-browser-reading: BROWSER_TESTS = tests/browser $(addprefix --ignore=,$(BROWSER_PAGES))
+$(BROWSER_SESSIONS): $(STAMP)
 	tools/system_packages.sh $(CHROMIUM_PACKAGES)
-	$(BIN)/python -m pytest $(if $(filter %-pages,$@),$(BROWSER_PAGES),tests/browser \
-	  $(addprefix --ignore=,$(BROWSER_PAGES))) -p no:cacheprovider $(NO_NBVAL) $(RECORD_FAILURE)
+	$(BIN)/python -m pytest $(BROWSER_TESTS) -p no:cacheprovider $(NO_NBVAL) $(RECORD_FAILURE)
 
 # Runs a copy of one chapter in JupyterLab in Chromium (tests/lab): every cell runs without error
 # and the theorem boxes render. Chromium as for test-browser. Screenshot:

@@ -436,19 +436,21 @@ class _Anchors(HTMLParser):
 
 
 @reads.cache
+def _written(path: Path) -> _Anchors:
+    """The built file ``path``, parsed once for its anchors and its links."""
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
 def anchors_of(path: Path) -> frozenset[str]:
     """The anchors defined in the built file ``path``."""
-    parser = _Anchors()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return frozenset(parser.anchors)
+    return frozenset(_written(path).anchors)
 
 
-@reads.cache
 def links_of(path: Path) -> tuple[str, ...]:
     """The ``href`` of every link in the built file ``path``, as written."""
-    parser = _Anchors()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return tuple(parser.links)
+    return tuple(_written(path).links)
 
 
 def resolve_internal(href: str, base_url: str, site: Path) -> str | None:

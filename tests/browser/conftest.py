@@ -178,9 +178,10 @@ def visit(browser: Any, base_url: str, axe_source: str, request: pytest.FixtureR
                     served[page_path] |= found
             for v, _ in opened:
                 cache[v.page] = v
-        except Exception as error:  # every page of the group: its tests re-raise it
+        except Exception as error:  # every page of the group, unless it failed on its own
             for page_path in pages:
-                cache[page_path] = error
+                if not isinstance(cache.get(page_path), BaseException):
+                    cache[page_path] = error
         finally:
             for context in contexts:
                 context.close()
