@@ -7,7 +7,9 @@ the build warnings for each broken rule.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import os
 import re
 import shutil
@@ -345,6 +347,39 @@ def test_the_status_row_lists_checks_and_links_both_ways(tmp_path: Path) -> None
     # the link to a check leads to its cell (whose own id it is, so that the page opens it)
     assert 'href="claims.html#cell-2"' in row.group(0)
     assert re.search(r'<div class="cell[^"]*" id="cell-2">', _page(src, "claims"))
+
+
+def test_a_runs_time_commit_and_digests_are_shown_but_left_out_of_the_search_index(
+    tmp_path: Path,
+) -> None:
+    # They change with every run: indexed, each run would change searchindex.js, and every
+    # browser test that reads it would run again (sphinx_claims.reuse).
+    src = _book(tmp_path)
+    cell = "book/claims.ipynb"
+    run = {"ran": "2031-05-17 08:09:10 UTC"}
+    checks = [
+        record.Check(f"{cell}::Cell {i}", tuple(x), "passed", (), cell, f"cell{i}", **run)
+        for i, x in enumerate(CELLS)
+    ]
+    checks = [dataclasses.replace(c, inputs=f"{i}feedc0ffee{i}" * 4) for i, c in enumerate(checks)]
+    _write(src, "notebooks", checks)
+    report = src / "_build" / "verification" / "notebooks.json"
+    report.write_text(json.dumps(json.loads(report.read_text()) | {"commit": "deadbeef1234"}))
+    _build(src)
+    text = _text(_page(src, "status"))
+    assert "notebooks tests: 2031-05-17 08:09 UTC, commit deadbeef1234" in text
+    for i in range(len(CELLS)):
+        assert f"(its run: 2031-05-17 08:09 UTC, inputs {i}feedc0ffee{i})" in text
+    index = (src / "_build" / "html" / "searchindex.js").read_text()
+    terms = json.loads(index[index.index("(") + 1 : index.rindex(")")])["terms"]
+    assert {"notebook", "input", "commit"} <= set(terms)  # the words around them are indexed
+    assert [t for t in terms if re.search("2031|deadbeef|feedc0ffee", t)] == []
+    _build(src, "latex", fresh=False)  # and the PDF prints them
+    (tex,) = (src / "_build" / "latex").glob("*.tex")
+    assert r"\sphinxcode{\sphinxupquote{deadbeef1234}}" in tex.read_text()
+    when = r"2031\sphinxhyphen{}05\sphinxhyphen{}17 08:09 UTC"
+    digest = r"\sphinxcode{\sphinxupquote{0feedc0ffee0}}"
+    assert f"its run: {when}, inputs {digest}" in tex.read_text()
 
 
 def test_the_closing_page_lists_every_claim_by_chapter(tmp_path: Path) -> None:

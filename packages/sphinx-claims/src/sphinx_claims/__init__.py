@@ -52,6 +52,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(
         render.badge_symbol, html=(render.html_symbol, render.html_symbol_end), latex=latex
     )
+    app.add_node(
+        render.unindexed,
+        html=(render.html_unindexed, None),
+        latex=(render.latex_unindexed, None),
+        text=(render.text_unindexed, None),
+    )
     app.add_node(render.claim_list)
     app.add_node(
         claims.print_label,

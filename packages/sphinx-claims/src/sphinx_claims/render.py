@@ -60,6 +60,38 @@ class badge_symbol(nodes.inline):  # noqa: N801
     """A status symbol, ``✓``: screen readers skip it, as the words beside it say the same."""
 
 
+class unindexed(nodes.Inline, nodes.Element):  # noqa: N801
+    """Text shown but left out of the search index: what changes with every run (its time, its
+    commit, a digest of a check's inputs). Sphinx indexes every text node of a page
+    (``sphinx.search.WordCollector``), so the text is held in the ``text`` attribute, not as a
+    child. Then a run that changes only these leaves ``searchindex.js`` as it was, and the tests
+    that read it need not run again; and nobody searches a book for a digest. ``literal``: set as
+    code."""
+
+    def astext(self) -> str:
+        return str(self["text"])
+
+
+def html_unindexed(self: HTML5Translator, node: unindexed) -> None:
+    text = self.encode(node["text"])
+    if node.get("literal"):
+        self.body.append(f'<code class="docutils literal notranslate">{text}</code>')
+    else:
+        self.body.append(text)
+    raise nodes.SkipNode
+
+
+def latex_unindexed(self: LaTeXTranslator, node: unindexed) -> None:
+    text = self.encode(node["text"])
+    self.body.append(r"\sphinxcode{\sphinxupquote{" + text + "}}" if node.get("literal") else text)
+    raise nodes.SkipNode
+
+
+def text_unindexed(self: Any, node: unindexed) -> None:
+    self.add_text(node["text"])
+    raise nodes.SkipNode
+
+
 def latex_print_label(self: LaTeXTranslator, node: print_label) -> None:
     self.body.append(self.hypertarget(node["refid"]))
     raise nodes.SkipNode
@@ -254,8 +286,9 @@ class Page:
                 run = self.link(f"{report.session} run", runs, f"run-{report.session}")
                 what += [" in the ", run]
             if check.ran:  # the run that produced the outcome, reused or not (sphinx_claims.reuse)
-                digest = nodes.literal(text=check.inputs[:12])
-                what += [f" (its run: {check.ran[:16]} UTC, inputs ", digest, ")"]
+                when = unindexed(text=f"{check.ran[:16]} UTC")
+                digest = unindexed(text=check.inputs[:12], literal=True)
+                what += [" (its run: ", when, ", inputs ", digest, ")"]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
         return [nodes.bullet_list("", *items.values(), classes=["verification-checks"])]
 
@@ -263,8 +296,8 @@ class Page:
         """The runs, the totals, a table of every claim and its checks, and the graph."""
         runs = nodes.bullet_list()
         for r in self.v.reports:
-            commit = nodes.literal(text=r.commit)
-            about = para(nodes.strong(text=r.session), f" tests: {r.time}, commit ", commit)
+            when, commit = unindexed(text=r.time), unindexed(text=r.commit, literal=True)
+            about = para(nodes.strong(text=r.session), " tests: ", when, ", commit ", commit)
             on = para("on ", r.machine, classes=["verification-machine"])
             about.insert(0, nodes.target("", "", ids=[f"run-{r.session}"]))
             runs += nodes.list_item("", about, on)
