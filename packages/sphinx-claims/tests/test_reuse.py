@@ -281,6 +281,96 @@ def test_work_done_ahead_aside_counts_only_for_the_checks_it_serves(
     _run(pytester).assert_outcomes(failed=1)  # test_b alone: test_a is reused
 
 
+VIEW = """
+from pathlib import Path
+
+from sphinx_claims import reads
+
+
+@reads.view
+def title(path):
+    return path.read_text().splitlines()[0]
+
+
+def test_reads_the_title():
+    assert title("data/page.txt") == "title"
+
+
+def test_reads_the_page():
+    assert Path("data/page.txt").read_text().startswith("title")
+"""
+
+
+def test_a_check_that_reads_a_view_re_runs_only_when_the_view_changes(
+    pytester: pytest.Pytester,
+) -> None:
+    # As a chapter's tests that need only the status page's totals or anchors, not its run times.
+    pytester.makeini(INI)
+    (pytester.path / "data").mkdir()
+    page = pytester.path / "data" / "page.txt"
+    page.write_text("title\nrun at 10:00\n")
+    pytester.makepyfile(test_view=VIEW)
+    _run(pytester).assert_outcomes(passed=2)
+    assert {"data/page.txt#test_view.title"} <= _inputs(pytester, "test_reads_the_title")
+    assert "data/page.txt" not in _inputs(pytester, "test_reads_the_title")
+    assert "data/page.txt" in _inputs(pytester, "test_reads_the_page")
+    page.write_text("title\nrun at 11:00\n")  # not in the view: the check that read it re-runs
+    again = _run(pytester)
+    again.assert_outcomes(passed=1)
+    again.stdout.fnmatch_lines(["*1 re-ran, changed: data/page.txt: *test_reads_the_page"])
+    page.write_text("retitled\nrun at 11:00\n")  # in the view: both re-run, and fail
+    _run(pytester).assert_outcomes(failed=2)
+
+
+def test_a_views_digest_is_of_its_result_as_json(tmp_path: Path) -> None:
+    @reads.view
+    def words(path: Path) -> set[str]:
+        return set(path.read_text().split())
+
+    name = f"{words.__module__}.{words.__qualname__}"
+    (tmp_path / "a.txt").write_text("b a b")
+    (tmp_path / "b.txt").write_text("a b")
+    assert words(tmp_path / "a.txt") == {"a", "b"}
+    digest = reads.digest_of(tmp_path, f"a.txt#{name}")
+    assert digest == reads.digest_of(tmp_path, f"b.txt#{name}")  # same result, same digest
+    assert len(digest) == 64
+    assert digest != reads.digest_of(tmp_path, "a.txt")
+    (tmp_path / "a.txt").write_text("c")  # a result is kept for the same bytes only
+    assert reads.digest_of(tmp_path, f"a.txt#{name}") != digest
+    assert reads.digest_of(tmp_path, f"gone.txt#{name}") == "missing"
+    assert reads.digest_of(tmp_path, "a.txt#nowhere.defined") == "unknown view"
+
+    @reads.view
+    def opaque(path: Path) -> object:
+        return object()
+
+    with pytest.raises(TypeError, match="JSON data or a set, not object"):
+        reads.digest_of(tmp_path, f"a.txt#{opaque.__module__}.{opaque.__qualname__}")
+
+
+def test_a_cache_filled_while_recording_is_paused_hides_no_later_read(tmp_path: Path) -> None:
+    # A view reads its file with recording paused; a cache it fills must not then serve a check
+    # that reads the whole file as if it had read nothing.
+    (tmp_path / "f.txt").write_text("x")
+
+    @reads.cache
+    def text(path: Path) -> str:
+        return path.read_text()
+
+    record = reads.start(tmp_path)
+    try:
+        with record.bucket() as first, record.paused():
+            assert text(tmp_path / "f.txt") == "x"
+            reads.declare(tmp_path / "f.txt")
+        with record.bucket() as second:
+            assert text(tmp_path / "f.txt") == "x"
+        with record.bucket() as third, record.paused():
+            assert text(tmp_path / "f.txt") == "x"  # served from the cache: replays nothing
+    finally:
+        reads.stop()
+    assert (first, second, third) == (set(), {"f.txt"}, set())
+
+
 def test_under_xdist_the_workers_records_reach_the_controller(project: pytest.Pytester) -> None:
     _run(project, "-n", "2").assert_outcomes(passed=5)
     assert "data/table.csv" in _inputs(project, "test_loadtxt")

@@ -12,7 +12,8 @@ each read to a log under :envvar:`CLAIMS_READS_LOG`, which the session collects 
 Programs that are not Python (node, dot, XeLaTeX, Chromium) are invisible to the hooks: a check
 names what it hands them with :func:`declare`. A cache shared between checks must be :func:`cache`
 (or use :func:`recording` and :func:`replay`), so that each check it serves counts what filling it
-read.
+read. A check that needs only part of a file (a page's anchors, not its text) reads it through a
+:func:`view`: what counts is then the part, and the check runs again only when the part changes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -152,7 +154,7 @@ def stop() -> None:
 
 def declare(*paths: Path | str) -> None:
     """Count ``paths`` as read by the check running: files a program that is not Python reads."""
-    if current is not None:
+    if current is not None and not current.busy:
         for path in paths:
             rel = current.relative(path)
             if rel is not None:
@@ -176,7 +178,7 @@ def recording(aside: bool = False) -> Iterator[set[str]]:
 def replay(found: Iterable[str]) -> None:
     """Count ``found`` (a :func:`recording`'s set) as read by the check running now: what it is
     served from a cache that another check filled."""
-    if current is not None and current.stack:
+    if current is not None and current.stack and not current.busy:
         current.stack[-1] |= set(found)
 
 
@@ -192,11 +194,57 @@ def cache(function: Callable[P, T]) -> Callable[P, T]:
         if key not in results:
             with recording() as found:
                 result = function(*args, **kwargs)
+            if current is not None and current.busy:  # recording paused (a view): reads unknown
+                return result
             results[key] = result, found
         replay(results[key][1])
         return results[key][0]
 
     return wrapper
+
+
+#: The views by name (module and qualified name): what :func:`digest_of` computes for a
+#: ``<path>#<name>`` read.
+VIEWS: dict[str, Callable[[Path], object]] = {}
+VIEW = "#"  # between a file's path and a view's name
+
+
+def view(function: Callable[[Path], T]) -> Callable[[Path | str], T]:
+    """A function of one file's contents that checks read instead of the file: the check counts
+    ``<path>#<view>``, whose digest is that of the function's result, not of the file. So a check
+    that reads a file only through views re-runs only when what it used of the file changed
+    (a change elsewhere in the file is none of its inputs); if it also opens the file, the file
+    counts as well, as always.
+
+    Sound only for a function of the file's bytes alone: the same bytes, the same result. The
+    result is digested as JSON (a set as a sorted list; anything else JSON cannot hold is refused),
+    so that the digest is the same in every process. Registered by name when defined, so that a
+    later session computes the view again to compare it; a session that has not defined it (its
+    module not imported) counts it as changed. A result is kept for files of the same bytes."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    results: dict[str, T] = {}  # by the digest of the file's bytes
+
+    @functools.wraps(function)
+    def wrapper(path: Path | str) -> T:
+        path = Path(path)
+        if current is not None and not current.busy:  # read, even if it fails (as an open)
+            rel = current.relative(path)
+            if rel is not None:
+                (current.stack[-1] if current.stack else current.common).add(rel + VIEW + name)
+        with current.paused() if current is not None else contextlib.nullcontext():
+            key = hashlib.sha256(path.read_bytes()).hexdigest()
+            if key not in results:
+                results[key] = function(path)
+        return results[key]
+
+    VIEWS[name] = wrapper
+    return wrapper
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"a view's result must be JSON data or a set, not {type(value).__name__}")
 
 
 def log_to(folder: str, root: str, ignore: str = "") -> None:
@@ -226,10 +274,18 @@ def collect(folder: Path, seen: dict[str, int]) -> set[str]:
 
 
 def digest_of(root: Path, rel: str) -> str:
-    """SHA-256 of a file's bytes, or of a folder's sorted names; ``missing`` if neither exists."""
+    """SHA-256 of a file's bytes, or of a folder's sorted names, or of a :func:`view` of a file
+    (``<path>#<view>``; ``unknown view`` if no view of that name is defined); ``missing`` if
+    neither exists."""
+    rel, _, name = rel.partition(VIEW)
     path = root / rel
+    if name and name not in VIEWS:
+        return "unknown view"
     try:
-        if rel.endswith("/"):
+        if name:
+            result = VIEWS[name](path)
+            data = json.dumps(result, sort_keys=True, default=_plain).encode()
+        elif rel.endswith("/"):
             data = "\0".join(sorted(os.listdir(path))).encode()
         else:
             data = path.read_bytes()
