@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import os
 import re
 from collections.abc import Iterator
@@ -436,7 +435,7 @@ class _Anchors(HTMLParser):
                 self.links.append(value)
 
 
-@functools.lru_cache(maxsize=8)
+@reads.cache  # of the text, read (and counted) by the caller
 def _parsed(html: str) -> _Anchors:
     """A built page's text, parsed once for its anchors and its links."""
     parser = _Anchors()
