@@ -83,6 +83,8 @@ $(OUTCOMES): FORCE | $(STAMP)
 # matters is kept by the prerequisites below, declared only inside make test (TESTING=1): the
 # checks' outcomes, then the PDF if it is built (it prints each claim's status), then the site (it
 # offers the PDF), then the browser tests; the JupyterLab test needs none of them and runs beside them.
+# The chapters go first: after a prose edit they lead the longest chain (their outcomes, the
+# site, its browser tests), and make -j2 starts the goals in the order they are listed.
 # A failed check does not stop the build: its name goes to $(FAILED), the site is built with
 # badges that show what failed (book/verification_status.html), and make test fails at the end.
 # A pytest session that collects no test exits with 5, so it fails make test too.
@@ -127,7 +129,7 @@ endif
 test: $(STAMP)  ## Run every check whose inputs changed: unit, claims package, chapters, strict build, browser, lab (WITH_PDF=1: PDF).
 	@mkdir -p _build && rm -f $(FAILED)
 	$(MAKE) --keep-going -j2 --output-sync=target TESTING=1 WITH_PDF=$(WITH_PDF) \
-	  test-unit test-ext test-claims test-notebooks test-lab $(PDF_GOALS) book test-browser $(ALSO) \
+	  test-notebooks test-unit test-ext test-claims test-lab $(PDF_GOALS) book test-browser $(ALSO) \
 	  || status=$$?; if [ -s $(FAILED) ]; then echo "make test: failed: $$(sort $(FAILED) | tr '\n' ' ')"; exit 1; fi; exit $${status:-0}
 
 test-unit: $(STAMP)  ## Unit, property and doctests with line coverage of src/ (at least 95%).
