@@ -206,6 +206,11 @@ def cache(function: Callable[P, T]) -> Callable[P, T]:
 #: The views by name (module and qualified name): what :func:`digest_of` computes for a
 #: ``<path>#<name>`` read.
 VIEWS: dict[str, Callable[[Path], object]] = {}
+#: The digest of each view's result already computed, by the view, the digest of its module's
+#: source and that of the file's bytes: a view is a function of those alone. The reuse plugin
+#: keeps them between sessions (``views.json``), as a view can parse a large page.
+view_digests: dict[str, str] = {}
+_sources: dict[str, str] = {}  # view name -> digest of its module's source
 VIEW = "#"  # between a file's path and a view's name
 
 
@@ -238,6 +243,10 @@ def view(function: Callable[[Path], T]) -> Callable[[Path | str], T]:
         return results[key]
 
     VIEWS[name] = wrapper
+    source = getattr(sys.modules.get(function.__module__), "__file__", None)
+    with current.paused() if current is not None else contextlib.nullcontext():
+        code = Path(source).read_bytes() if source else name.encode()
+    _sources[name] = hashlib.sha256(code).hexdigest()
     return wrapper
 
 
@@ -283,8 +292,12 @@ def digest_of(root: Path, rel: str) -> str:
         return "unknown view"
     try:
         if name:
-            result = VIEWS[name](path)
-            data = json.dumps(result, sort_keys=True, default=_plain).encode()
+            key = f"{name} {_sources[name]} {hashlib.sha256(path.read_bytes()).hexdigest()}"
+            if key not in view_digests:
+                result = VIEWS[name](path)
+                data = json.dumps(result, sort_keys=True, default=_plain).encode()
+                view_digests[key] = hashlib.sha256(data).hexdigest()
+            return view_digests[key]
         elif rel.endswith("/"):
             data = "\0".join(sorted(os.listdir(path))).encode()
         else:

@@ -19,6 +19,7 @@ and the record is written anew. Deleting the folder (``make clean``) forgets the
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import glob
@@ -134,6 +135,9 @@ class Reuse:
             "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)),
         }
         self.now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        self.views = self.folder / "views.digests"  # reads.view_digests, kept between sessions
+        with contextlib.suppress(OSError, ValueError):
+            reads.view_digests.update(json.loads(self.views.read_text()))
         self.fixtures: dict[tuple[str, str], set[str]] = {}
         self.collected: dict[str, set[str]] = {}  # a file's node id -> what collecting it read
         self.inputs: dict[str, set[str]] = {}  # node id -> its own and its fixtures' reads
@@ -362,6 +366,12 @@ class Reuse:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{self.name}.json"
         path.write_text(json.dumps({"schema": SCHEMA, "checks": everything}, indent=0))
+        if reads.view_digests:  # sessions side by side: each merges, then replaces the file whole
+            with contextlib.suppress(OSError, ValueError):
+                reads.view_digests.update(json.loads(self.views.read_text()))
+            part = self.views.with_name(f"{self.views.name}.{os.getpid()}")
+            part.write_text(json.dumps(reads.view_digests))
+            os.replace(part, self.views)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
