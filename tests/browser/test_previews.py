@@ -86,9 +86,12 @@ def references(chapter: str) -> dict[str, tuple[str, Tag]]:
         target_file = (page.parent / unquote(path)).resolve() if path else page
         if not target_file.is_file():
             continue
-        target = _soup(target_file).find(id=unquote(anchor))
-        kind = _kind(target) if isinstance(target, Tag) else None
+        # Through the view first: a page that holds no such target (the status page, which
+        # every badge links to) is not read whole, so its run times are none of these inputs.
+        kind = kinds_of(target_file).get(unquote(anchor))
         if kind and kind not in found:
+            target = _soup(target_file).find(id=unquote(anchor))
+            assert isinstance(target, Tag), href
             found[kind] = (href, target)
     return found
 
