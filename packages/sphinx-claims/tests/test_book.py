@@ -368,6 +368,7 @@ def test_a_runs_time_commit_and_digests_are_shown_but_left_out_of_the_search_ind
     _build(src)
     text = _text(_page(src, "status"))
     assert "notebooks tests: 2031-05-17 08:09 UTC, commit deadbeef1234" in text
+    assert '<span class="verification-time">2031-05-17 08:09 UTC</span>' in _page(src, "status")
     for i in range(len(CELLS)):
         assert f"(its run: 2031-05-17 08:09 UTC, inputs {i}feedc0ffee{i})" in text
     index = (src / "_build" / "html" / "searchindex.js").read_text()

@@ -73,11 +73,13 @@ class unindexed(nodes.Inline, nodes.Element):  # noqa: N801
 
 
 def html_unindexed(self: HTML5Translator, node: unindexed) -> None:
+    """As code, or in a span with the node's classes (a time: ``verification-time``, kept on
+    one line by verification.css rather than broken at its hyphens)."""
     text = self.encode(node["text"])
     if node.get("literal"):
         self.body.append(f'<code class="docutils literal notranslate">{text}</code>')
     else:
-        self.body.append(text)
+        self.body.append(self.starttag(node, "span", "") + text + "</span>")
     raise nodes.SkipNode
 
 
@@ -286,7 +288,7 @@ class Page:
                 run = self.link(f"{report.session} run", runs, f"run-{report.session}")
                 what += [" in the ", run]
             if check.ran:  # the run that produced the outcome, reused or not (sphinx_claims.reuse)
-                when = unindexed(text=f"{check.ran[:16]} UTC")
+                when = unindexed(text=f"{check.ran[:16]} UTC", classes=["verification-time"])
                 digest = unindexed(text=check.inputs[:12], literal=True)
                 what += [" (its run: ", when, ", inputs ", digest, ")"]
             items.setdefault(para(*what).astext(), nodes.list_item("", para(*what)))
@@ -296,7 +298,8 @@ class Page:
         """The runs, the totals, a table of every claim and its checks, and the graph."""
         runs = nodes.bullet_list()
         for r in self.v.reports:
-            when, commit = unindexed(text=r.time), unindexed(text=r.commit, literal=True)
+            when = unindexed(text=r.time, classes=["verification-time"])
+            commit = unindexed(text=r.commit, literal=True)
             about = para(nodes.strong(text=r.session), " tests: ", when, ", commit ", commit)
             on = para("on ", r.machine, classes=["verification-machine"])
             about.insert(0, nodes.target("", "", ids=[f"run-{r.session}"]))
