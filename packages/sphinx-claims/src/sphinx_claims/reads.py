@@ -208,7 +208,7 @@ def cache(function: Callable[P, T]) -> Callable[P, T]:
 VIEWS: dict[str, Callable[[Path], object]] = {}
 #: The digest of each view's result already computed, by the view, the digest of its module's
 #: source and that of the file's bytes: a view is a function of those alone. The reuse plugin
-#: keeps them between sessions (``views.json``), as a view can parse a large page.
+#: keeps them between sessions (``views.digests``), as a view can parse a large page.
 view_digests: dict[str, str] = {}
 _sources: dict[str, str] = {}  # view name -> digest of its module's source
 VIEW = "#"  # between a file's path and a view's name
@@ -235,8 +235,8 @@ def view(function: Callable[[Path], T]) -> Callable[[Path | str], T]:
         if current is not None and not current.busy:  # read, even if it fails (as an open)
             rel = current.relative(path)
             if rel is not None:
-                (current.stack[-1] if current.stack else current.common).add(rel + VIEW + name)
-        with current.paused() if current is not None else contextlib.nullcontext():
+                current.add(rel + VIEW + name)
+        with _paused():
             key = hashlib.sha256(path.read_bytes()).hexdigest()
             if key not in results:
                 results[key] = function(path)
@@ -244,10 +244,15 @@ def view(function: Callable[[Path], T]) -> Callable[[Path | str], T]:
 
     VIEWS[name] = wrapper
     source = getattr(sys.modules.get(function.__module__), "__file__", None)
-    with current.paused() if current is not None else contextlib.nullcontext():
+    with _paused():
         code = Path(source).read_bytes() if source else name.encode()
     _sources[name] = hashlib.sha256(code).hexdigest()
     return wrapper
+
+
+def _paused() -> contextlib.AbstractContextManager[None]:
+    """:meth:`Reads.paused` of the record running, if any."""
+    return current.paused() if current is not None else contextlib.nullcontext()
 
 
 def _plain(value: object) -> object:
