@@ -5,33 +5,36 @@ and year ("[Baldi and Hornik, 1989]"); the bibliography used to number its entri
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
+import lxml.html
 import pytest
-from browsing import SCREENS, SITE, THEMES, Visit, chapter_pages, open_page, wait_for_mathjax
-from bs4 import BeautifulSoup
+from browsing import (
+    SCREENS,
+    SITE,
+    THEMES,
+    Visit,
+    chapter_pages,
+    open_page,
+    page_tree,
+    tips_of,
+    wait_for_mathjax,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from sphinx_claims.reads import cache
 
 BIBLIOGRAPHY = "book/bibliography.html"
-
-
-@cache
-def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def _labels() -> dict[str, str]:
     """The bibliography's label of each work, by its anchor: "Baldi and Hornik, 1989"."""
     labels = {}
-    for entry in _soup(SITE / BIBLIOGRAPHY).select("div.citation[id]"):
-        label = entry.select_one(".label")
-        assert label is not None, f"the entry #{entry['id']} has no label"
-        labels[str(entry["id"])] = label.get_text().strip().removeprefix("[").removesuffix("]")
+    for entry in page_tree(SITE / BIBLIOGRAPHY).cssselect("div.citation[id]"):
+        label = entry.cssselect(".label")
+        assert label, f"the entry #{entry.get('id')} has no label"
+        text = label[0].text_content().strip()
+        labels[entry.get("id")] = text.removeprefix("[").removesuffix("]")
     return labels
 
 
@@ -39,21 +42,16 @@ def _citations() -> list[tuple[str, str, str]]:
     """Every citation in the chapters' text: its page, the anchor it cites, and its text."""
     found = []
     for page in chapter_pages():
-        for link in _soup(SITE / page).select("article.bd-article a[href^='bibliography.html#']"):
-            anchor = str(link["href"]).partition("#")[2]
-            found.append((page, anchor, " ".join(link.get_text().split())))
+        links = page_tree(SITE / page).cssselect("article.bd-article a[href^='bibliography.html#']")
+        for link in links:
+            anchor = link.get("href").partition("#")[2]
+            found.append((page, anchor, " ".join(link.text_content().split())))
     return found
 
 
-def _tips(page: str) -> dict[str, str]:
-    """The page's previews as sphinx-tippy wrote them: link selector -> the tip's HTML."""
-    path = SITE / page
-    script = _soup(path).find("script", attrs={"data-tips": re.compile(r"_static/tippy/.*\.js")})
-    assert script is not None, f"{page} loads no previews"
-    source = (path.parent / unquote(str(script["data-tips"]))).read_text(encoding="utf-8")
-    start = source.index("selector_to_html = ") + len("selector_to_html = ")
-    tips, _ = json.JSONDecoder().raw_decode(source[start:])
-    return dict(tips)
+def _fragment(html: str) -> Any:
+    """A tip's HTML, parsed inside a <div> of its own (no tip: an empty one)."""
+    return lxml.html.fragment_fromstring(html, create_parent="div")
 
 
 def test_the_bibliography_labels_each_work_as_the_text_cites_it(site: Path) -> None:
@@ -67,12 +65,10 @@ def test_the_bibliography_labels_each_work_as_the_text_cites_it(site: Path) -> N
         # "[Baldi and Hornik, 1989]" cites by the label; "Efron et al. [2004]" by its year.
         if text != label and not label.endswith(f", {text}"):
             wrong.append(f"{page}: [{text}] cites the entry labelled [{label}]")
-        tip = _tips(page).get(f'a[href="bibliography.html#{anchor}"]', "")
-        shown = BeautifulSoup(tip, "html.parser").select_one(".label")
-        if shown is None or shown.get_text().strip() != f"[{label}]":
-            wrong.append(
-                f"{page}: the preview of [{text}] is labelled {shown and shown.get_text()}"
-            )
+        tip = tips_of(page).get(f'a[href="bibliography.html#{anchor}"]', "")
+        shown = [s.text_content().strip() for s in _fragment(tip).cssselect(".label")]
+        if shown[:1] != [f"[{label}]"]:
+            wrong.append(f"{page}: the preview of [{text}] is labelled {shown[:1]}")
     assert wrong == [], "\n".join(sorted(set(wrong)))
 
 

@@ -10,7 +10,6 @@ may leave the site.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,20 @@ from browsing import (
     SITE,
     Visit,
     chapter_pages,
+    html_of,
     open_page,
+    page_tree,
     site_pages,
+    text_runs,
+    tips_of,
     wait_for_mathjax,
 )
-from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from sphinx_claims.reads import cache, view
+from sphinx_claims.reads import view
 
 KINDS = ("claim", "equation", "citation")
+#: The links of a chapter's text to a place in a page.
+LINKS = "article.bd-article a.reference.internal[href*='#']"
 
 # What a shown tip holds: its text, and the glyphs of each typeset formula in it, in order.
 TIP_JS = """
@@ -47,16 +51,11 @@ el => {
 """
 
 
-@cache
-def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def _kind(target: Tag) -> str | None:
-    classes = target.get("class") or []
-    if target.name == "div" and "proof" in classes and "admonition" in classes:
+def _kind(target: Any) -> str | None:
+    classes = target.classes
+    if target.tag == "div" and "proof" in classes and "admonition" in classes:
         return "claim"
-    if target.name == "div" and "math" in classes:
+    if target.tag == "div" and "math" in classes:
         return "equation"
     if "citation" in classes:
         return "citation"
@@ -70,18 +69,18 @@ def kinds_of(path: Path) -> dict[str, str]:
     reads the status page only for its claims' anchors does not run again when its run times
     change."""
     first: dict[str, str | None] = {}
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    for element in soup.find_all(id=True):
-        first.setdefault(str(element["id"]), _kind(element))
+    for element in html_of(path).xpath("//*[@id]"):
+        first.setdefault(element.get("id"), _kind(element))
     return {anchor: kind for anchor, kind in first.items() if kind}
 
 
-def references(chapter: str) -> dict[str, tuple[str, Tag]]:
-    """The first link of each kind in the chapter's text: its href, and the element it targets."""
+def references(chapter: str) -> dict[str, tuple[str, Any]]:
+    """The first link of each kind in the chapter's text: its href, and the element it targets
+    (of the tree that ``page_tree`` shares: not to be changed)."""
     page = SITE / chapter
-    found: dict[str, tuple[str, Tag]] = {}
-    for link in _soup(page).select("article.bd-article a.reference.internal[href*='#']"):
-        href = str(link["href"])
+    found: dict[str, tuple[str, Any]] = {}
+    for link in page_tree(page).cssselect(LINKS):
+        href = link.get("href")
         path, _, anchor = href.partition("#")
         target_file = (page.parent / unquote(path)).resolve() if path else page
         if not target_file.is_file():
@@ -90,9 +89,9 @@ def references(chapter: str) -> dict[str, tuple[str, Tag]]:
         # every badge links to) is not read whole, so its run times are none of these inputs.
         kind = kinds_of(target_file).get(unquote(anchor))
         if kind and kind not in found:
-            target = _soup(target_file).find(id=unquote(anchor))
-            assert isinstance(target, Tag), href
-            found[kind] = (href, target)
+            targets = page_tree(target_file).xpath("//*[@id=$id]", id=unquote(anchor))
+            assert targets, href
+            found[kind] = (href, targets[0])
     return found
 
 
@@ -108,23 +107,19 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _glyphs(target: Tag) -> list[str]:
-    """The glyphs of each of the target's formulas, in order, as MathJax typeset them."""
-    copy = BeautifulSoup(str(target), "html.parser")  # a document: the target's own .math too
+def _glyphs(target: Any) -> list[str]:
+    """The glyphs of each of the target's formulas, in order, as MathJax typeset them (the
+    target's own .math too: cssselect looks at the element and its descendants)."""
     return [
-        " ".join(" ".join(c.get("class") or []) for c in math.select("mjx-c"))
-        for math in copy.select(".math")
+        " ".join(" ".join((c.get("class") or "").split()) for c in math.cssselect("mjx-c"))
+        for math in target.cssselect(".math")
     ]
 
 
-def _text_runs(target: Tag) -> list[str]:
+def _text_runs(target: Any) -> list[str]:
     """The target's text between its math, without its badge: what a tip shows as text."""
-    copy = BeautifulSoup(str(target), "html.parser")
-    for node in copy.select(".verification-badge, .headerlink"):
-        node.decompose()
-    for node in copy.select(".math"):
-        node.replace_with("\0")
-    return [_squash(run) for run in copy.get_text().split("\0") if _squash(run)]
+    runs = text_runs(target, ".verification-badge, .headerlink", between=".math")
+    return [_squash(run) for run in runs if _squash(run)]
 
 
 @pytest.fixture(scope="module")
@@ -181,10 +176,11 @@ def test_tip_shows_the_target(kind: str, preview_page: str, hovered: Any) -> Non
     href, target = references(preview_page)[kind]
     tip = tips[kind]
     # Its text, run by run between its math: a bibliography entry's, or a claim's title.
-    shown = target if kind == "citation" else target.select_one(".admonition-title")
+    titles = target.cssselect(".admonition-title")
+    shown = target if kind == "citation" else titles[0] if titles else None
     if shown is not None and kind != "equation":
         missing = [run for run in _text_runs(shown) if run not in _squash(tip["text"])]
-        assert missing == [], f"{href}: the tip lacks {missing} of {shown.get_text()!r}"
+        assert missing == [], f"{href}: the tip lacks {missing} of {shown.text_content()!r}"
     if kind in ("claim", "equation"):
         # The target's math, typeset in the tip as on the target (at build time).
         assert tip["glyphs"], f"{href}: the tip shows no math"
@@ -210,26 +206,14 @@ def test_tips_load_the_sites_own_tippy(hovered: Any, base_url: str) -> None:
     assert own == scripts, f"Tippy.js from {scripts}"
 
 
-def _tips_of(chapter: str) -> dict[str, str]:
-    """The page's tips as sphinx-tippy wrote them: link selector -> the tip's HTML."""
-    page = SITE / chapter
-    # book/_ext/static/previews.js loads them when first wanted, from its data-tips.
-    script = _soup(page).find("script", attrs={"data-tips": re.compile(r"_static/tippy/.*\.js")})
-    assert script is not None, f"{chapter} loads no tips"
-    source = (page.parent / unquote(str(script["data-tips"]))).read_text(encoding="utf-8")
-    start = source.index("selector_to_html = ") + len("selector_to_html = ")
-    tips, _ = json.JSONDecoder().raw_decode(source[start:])
-    return dict(tips)
-
-
 def test_every_reference_of_every_chapter_has_a_preview(chapter: str, site: Path) -> None:
     # Every link of a chapter's text to a claim, an equation or a work cited, not only the three
     # hovered above, must have a tip: its selector is in the tips that the page loads.
     assert chapter not in (NO_SITE, NO_CHAPTER)
-    page, tips = SITE / chapter, _tips_of(chapter)
+    page, tips = SITE / chapter, tips_of(chapter)
     missing, seen = [], 0
-    for link in _soup(page).select("article.bd-article a.reference.internal[href*='#']"):
-        href = str(link["href"])
+    for link in page_tree(page).cssselect(LINKS):
+        href = link.get("href")
         path, _, anchor = href.partition("#")
         target_file = (page.parent / unquote(path)).resolve() if path else page
         if target_file.is_file() and unquote(anchor) in kinds_of(target_file):
@@ -246,9 +230,9 @@ def test_every_tips_file_is_one_a_page_loads(site: Path) -> None:
     # incremental build did not write.
     pages = [site / p for p in site_pages()]
     loaded = {
-        (page.parent / unquote(str(script["data-tips"]))).resolve()
+        (page.parent / unquote(script.get("data-tips"))).resolve()
         for page in pages
-        for script in _soup(page).find_all("script", attrs={"data-tips": True})
+        for script in page_tree(page).xpath("//script[@data-tips]")
     }
     files = {f.resolve() for f in (site / "_static" / "tippy").rglob("*.js")}
     assert loaded <= files, f"tips that no file holds: {sorted(map(str, loaded - files))}"

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 import yaml
-from browsing import SCREENS, SITE, THEMES, TOC, Visit, open_page, site_pages
-from bs4 import BeautifulSoup
+from browsing import SCREENS, SITE, THEMES, TOC, Visit, open_page, page_tree, site_pages
+from sphinx_claims.reads import cache
 
 STATUS_PAGE = "book/verification_status.html"
 PROVES_PAGE = "book/what_this_book_proves.html"
@@ -60,12 +60,7 @@ async () => {
 def test_the_dependency_graph_fits_its_column_and_opens_at_full_size(
     site: Path, browser: Any, base_url: str, screen: str
 ) -> None:
-    visit = Visit(page=STATUS_PAGE, url=base_url + STATUS_PAGE)
-    context, page = open_page(browser, visit.url, base_url, visit, viewport=SCREENS[screen])
-    try:
-        graph = page.evaluate(GRAPH_JS)
-    finally:
-        context.close()
+    graph = _laid_out(browser, base_url, STATUS_PAGE, screen)["graph"]
     assert graph["width"] <= graph["column"] + 0.5, (
         f"the graph is {graph['width']:.0f} px wide in a {graph['column']:.0f} px column"
     )
@@ -102,12 +97,7 @@ TABLES_JS = """
 def test_the_verification_tables_fit_their_column(
     site: Path, browser: Any, base_url: str, page_path: str, screen: str
 ) -> None:
-    visit = Visit(page=page_path, url=base_url + page_path)
-    context, page = open_page(browser, visit.url, base_url, visit, viewport=SCREENS[screen])
-    try:
-        tables = page.evaluate(TABLES_JS)
-    finally:
-        context.close()
+    tables = _laid_out(browser, base_url, page_path, screen)["tables"]
     assert tables, f"{page_path} has no table"
     for table in tables:
         assert table["width"] <= table["column"] + 0.5, (
@@ -116,6 +106,22 @@ def test_the_verification_tables_fit_their_column(
         assert table["narrowest"] >= CELL_PX, (
             f"a table cell is {table['narrowest']:.0f} px wide: its words break"
         )
+
+
+@cache
+def _laid_out(browser: Any, base_url: str, page_path: str, screen: str) -> dict[str, Any]:
+    """The page as laid out on that screen, opened once for the tests above: its tables
+    (TABLES_JS) and, on the status page, its graph (GRAPH_JS)."""
+    visit = Visit(page=page_path, url=base_url + page_path)
+    context, page = open_page(browser, visit.url, base_url, visit, viewport=SCREENS[screen])
+    try:
+        tables = page.evaluate(TABLES_JS)
+        return {
+            "tables": tables,
+            "graph": page.evaluate(GRAPH_JS) if page_path == STATUS_PAGE else None,
+        }
+    finally:
+        context.close()
 
 
 # Before the first table: the page's text, its links to claims (boxes), and where it starts.
@@ -183,8 +189,8 @@ def test_the_maintainers_pages_are_apart_from_the_readers(site: Path) -> None:
     readers = [page for _, pages in parts[:-1] for page in pages]
     assert not set(readers) & set(MAINTAINERS_PAGES), "a maintainers' page is among the readers'"
     # The site's sidebar shows the same: the maintainers' part last.
-    sidebar = BeautifulSoup((SITE / "book/intro.html").read_text(encoding="utf-8"), "html.parser")
-    captions = [c.get_text().strip() for c in sidebar.select("nav.bd-docs-nav p.caption")]
+    sidebar = page_tree(SITE / "book/intro.html")
+    captions = [c.text_content().strip() for c in sidebar.cssselect("nav.bd-docs-nav p.caption")]
     assert captions[-1] == caption, f"the sidebar ends with {captions[-1]!r}"
 
 

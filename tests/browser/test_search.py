@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import pytest
-from browsing import SCREENS, SITE, THEMES, Visit, chapter_pages, open_page
-from bs4 import BeautifulSoup, Comment, Tag
+from browsing import SCREENS, SITE, THEMES, Visit, chapter_pages, open_page, page_tree, text_of
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sphinx_claims.reads import cache
 
@@ -45,11 +44,6 @@ RESULTS_READY_JS = """
 """
 
 
-@cache
-def _soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
 def _squash(text: str) -> str:
     """Without white space: the browser's innerText and the HTML's text space differently."""
     return re.sub(r"\s+", "", text)
@@ -59,26 +53,20 @@ def _squash(text: str) -> str:
 def _article_text(page: str, anchor: str = "") -> str:
     """What search_snippets.js reads: the text of the page's article (or of the anchored
     element in it), less the headings' "#" links, scripts and styles."""
-    article = _soup(SITE / page).select_one("article.bd-article")
-    assert article is not None, f"{page} has no article"
-    target = article.find(id=anchor) if anchor else article
-    assert isinstance(target, Tag), f"{page} has no #{anchor} in its article"
-    left_out = {id(node) for node in target.select(".headerlink, script, style")}
-    return "".join(
-        text
-        for text in target.find_all(string=True)
-        if not isinstance(text, Comment) and not any(id(p) in left_out for p in text.parents)
-    )
+    articles = page_tree(SITE / page).cssselect("article.bd-article")
+    assert articles, f"{page} has no article"
+    targets = articles[0].xpath(".//*[@id=$anchor]", anchor=anchor) if anchor else articles
+    assert targets, f"{page} has no #{anchor} in its article"
+    return text_of(targets[0], ".headerlink, script, style")
 
 
 def _claim(number: str) -> tuple[str, str, str]:
     """The page, anchor and title text of the box numbered ``number`` ("Theorem 3.1")."""
     for page in chapter_pages():
-        for title in _soup(SITE / page).select("div.proof > p.admonition-title"):
-            caption = title.select_one(".caption-number")
-            if caption is not None and caption.get_text().strip() == number:
-                box = title.parent
-                return page, str(box["id"]), title.get_text()
+        for title in page_tree(SITE / page).cssselect("div.proof > p.admonition-title"):
+            caption = title.cssselect(".caption-number")
+            if caption and caption[0].text_content().strip() == number:
+                return page, title.getparent().attrib["id"], title.text_content()
     raise AssertionError(f"no claim is numbered {number!r} in the built chapters")
 
 
@@ -123,10 +111,10 @@ def test_a_claims_number_and_title_find_the_claim(
 def _number_of(title: str) -> str:
     """The number of the claim whose title is ``title`` ("Lemma 3.1")."""
     for page in chapter_pages():
-        for head in _soup(SITE / page).select("div.proof > p.admonition-title"):
-            caption = head.select_one(".caption-number")
-            if caption is not None and f"({title})" in head.get_text():
-                return caption.get_text().strip()
+        for head in page_tree(SITE / page).cssselect("div.proof > p.admonition-title"):
+            caption = head.cssselect(".caption-number")
+            if caption and f"({title})" in head.text_content():
+                return str(caption[0].text_content().strip())
     raise AssertionError(f"no claim is titled {title!r}")
 
 

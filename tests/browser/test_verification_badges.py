@@ -15,8 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browsing import AFTER_TEST_RUN, BADGE_WORDS_JS, IN_CI, NO_CHAPTER, NO_SITE, Visit, open_page
-from bs4 import BeautifulSoup
+from browsing import (
+    AFTER_TEST_RUN,
+    BADGE_WORDS_JS,
+    IN_CI,
+    NO_CHAPTER,
+    NO_SITE,
+    Visit,
+    html_of,
+    open_page,
+)
 from sphinx_claims.reads import view
 
 STATUS_PAGE = "book/verification_status.html"
@@ -75,7 +83,7 @@ def _evaluate(browser: Any, base_url: str, page_path: str, script: str) -> Any:
 
 def _words(element: Any) -> str:
     """badgeWords of BADGE_WORDS_JS: the element's text content, spaces collapsed."""
-    return " ".join(element.get_text().split())
+    return " ".join(element.text_content().split())
 
 
 # Views (sphinx_claims.reads) of the pages as written: a chapter's tests read the status page
@@ -84,10 +92,9 @@ def _words(element: Any) -> str:
 @view
 def rows_of(path: Path) -> dict[str, str]:
     """Claim label -> its badge's words, from the table of the status page ``path`` (ROWS_JS)."""
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    rows = soup.select("table.verification-table tr[id^='claim-']")
+    rows = html_of(path).cssselect("table.verification-table tr[id^='claim-']")
     return {
-        str(r["id"]).removeprefix("claim-"): _words(r.select_one(".verification-badge"))
+        r.get("id").removeprefix("claim-"): _words(r.cssselect(".verification-badge")[0])
         for r in rows
     }
 
@@ -95,11 +102,11 @@ def rows_of(path: Path) -> dict[str, str]:
 @view
 def claims_of(path: Path) -> list[str]:
     """The labels of the claims of the chapter page ``path``, in CLAIMS_JS's order."""
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    boxes = soup.select("div.proof[id]")
-    found = [str(b["id"]) for b in boxes if b["id"] != "proof" and "admonition" in b["class"]]
-    equations = soup.select("div.math[id^='equation-']")
-    return found + [str(e["id"]).removeprefix("equation-") for e in equations]
+    tree = html_of(path)
+    boxes = tree.cssselect("div.proof[id]")
+    found = [b.get("id") for b in boxes if b.get("id") != "proof" and "admonition" in b.classes]
+    equations = tree.cssselect("div.math[id^='equation-']")
+    return found + [e.get("id").removeprefix("equation-") for e in equations]
 
 
 @pytest.fixture(scope="module")
