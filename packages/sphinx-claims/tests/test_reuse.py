@@ -379,6 +379,39 @@ def test_under_xdist_the_workers_records_reach_the_controller(project: pytest.Py
     assert again.ret == pytest.ExitCode.OK
 
 
+def test_loadfile_starts_workers_only_for_checks_in_two_files(pytester: pytest.Pytester) -> None:
+    # --dist loadfile gives a file's checks to one worker: when the checks to run are in one
+    # file (a chapter edited), the session runs them itself, without starting the workers.
+    pytester.makeini(INI)
+    (pytester.path / "env.txt").write_text("one environment\n")
+    for name in ("a", "b"):
+        (pytester.path / f"{name}.txt").write_text("1")
+        test = f"def test_{name}():\n    assert open('{name}.txt').read()[0] == '1'\n"
+        pytester.makepyfile(**{f"test_{name}": test})
+
+    def run() -> pytest.RunResult:  # the same arguments each time (runpytest_subprocess's differ)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.delenv("CI", raising=False)
+            mp.delenv("CLAIMS_FRESH", raising=False)
+            basetemp = f"--basetemp={pytester.path.parent / (pytester.path.name + '-tmp')}"
+            return pytester.run(
+                sys.executable, "-m", "pytest", "-p", "no:cacheprovider", basetemp,
+                "-n", "2", "--dist", "loadfile",
+            )  # fmt: skip
+
+    started = "created: 2/2 workers"
+    run().stdout.fnmatch_lines([started])
+    (pytester.path / "a.txt").write_text("1, changed")
+    one = run()
+    one.assert_outcomes(passed=1)
+    assert started not in one.stdout.str()
+    (pytester.path / "a.txt").write_text("1, changed again")
+    (pytester.path / "b.txt").write_text("1, changed")
+    two = run()
+    two.assert_outcomes(passed=2)
+    two.stdout.fnmatch_lines([started])
+
+
 def test_a_subprocess_reads_count_for_the_check_that_ran_it(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     (pytester.path / "data.txt").write_text("x")

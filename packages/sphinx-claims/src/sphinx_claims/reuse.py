@@ -195,23 +195,34 @@ class Reuse:
         self._stored = found
         return found
 
-    def unchanged(self) -> bool:
-        """Whether every check this invocation ran last time can be reused: what collection read
-        is among every check's inputs, so the same checks would be collected."""
+    def to_run(self) -> set[str] | None:
+        """The files of the checks that this invocation ran last time and that must run again
+        (none: every one can be reused), or None without a record of it. What collection read is
+        among every check's inputs, so the same checks would be collected."""
         path = self.folder / f"{self.name}.json"
         try:
             checks = json.loads(path.read_text())["checks"]
         except (OSError, ValueError, KeyError):
-            return False
+            return None
         stored = self.stored()
-        return bool(checks) and all(
-            nodeid in stored and self.reason_for(stored[nodeid]) is None for nodeid in checks
-        )
+        if not checks:
+            return None
+        return {
+            nodeid.partition("::")[0]
+            for nodeid in checks
+            if nodeid not in stored or self.reason_for(stored[nodeid]) is not None
+        }
 
     @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's, which starts the workers
     def pytest_cmdline_main(self, config: pytest.Config) -> None:
-        # Every check will be reused: workers would only collect them twice over.
-        if getattr(config.option, "numprocesses", None) and not self.fresh and self.unchanged():
+        # Workers are started only for work to share. Every check will be reused: they would only
+        # collect them twice over. Or those to run are in one file, which --dist loadfile gives to
+        # a single worker (a chapter edited): starting the workers would only delay it.
+        if not getattr(config.option, "numprocesses", None) or self.fresh:
+            return
+        files = self.to_run()
+        one_file = files is not None and len(files) == 1 and config.option.dist == "loadfile"
+        if files == set() or one_file:
             config.option.numprocesses, config.option.dist = 0, "no"
 
     @property
