@@ -154,11 +154,12 @@ test-claims: $(STAMP)  ## The claims package's tests (packages/sphinx-claims): b
 # Needs the built site (make book) and Debian's chromium (installed with apt-get as root, else a
 # hint). Screenshots: _build/screenshots/. Two sessions, each with its own Chromium, that make -j2
 # runs side by side: the pages (each page visited once, scanned with axe; the tests that read
-# those visits) and the rest (a reader's interactions: search, previews, menus, widths, themes).
-# After a prose edit they are all that is left to run, and one session would leave a core idle.
+# those visits) and the rest (a reader's interactions: search, previews, menus, widths, themes;
+# the banner). After a prose edit they are all that is left to run, and one session would leave
+# a core idle; the pages session, whose scan of the edited chapter is the longest task, ends last.
 CHROMIUM_PACKAGES := chromium=chromium,fonts-dejavu-core
 BROWSER_PAGES := $(addprefix tests/browser/,test_site.py test_verification_badges.py \
-  test_pdf_download.py test_front_page.py test_banner.py)
+  test_pdf_download.py test_front_page.py)
 test-browser: $(BROWSER_SESSIONS)  ## Open every page of _build/html in Chromium: math, links, requests, axe.
 test-browser-pages: BROWSER_TESTS = $(BROWSER_PAGES)
 test-browser-reading: BROWSER_TESTS = tests/browser $(addprefix --ignore=,$(BROWSER_PAGES))
