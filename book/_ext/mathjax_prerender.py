@@ -22,11 +22,14 @@ under Debian's ``node`` (``mathjax_prerender.js``), one process for the whole bu
   every character of every page, and loads the vendored woff-v2 fonts beside it. An incremental
   build writes only some pages, so the TeX of each page is kept between builds (``TEX_FILE``, in
   the doctrees' folder) and that of the pages not written is typeset again before the stylesheet
-  is. Every page links it (a preview on any page can show math from another).
+  is, unless the site's math is what the stylesheet was typeset from (``STYLESHEET_RECORD``: a
+  prose edit), which keeps it. Every page links it (a preview on any page can show math from
+  another).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -47,6 +50,8 @@ logger = logging.getLogger(__name__)
 SCRIPT = Path(__file__).with_name("mathjax_prerender.js")
 STYLESHEET = "mathjax/chtml.css"  # in _static/, beside the fonts (book/_vendor/mathjax)
 TEX_FILE = "mathjax_prerender.json"  # in the doctrees' folder: each page's TeX, as typeset
+#: In the doctrees' folder too: the digests of what the stylesheet was typeset from, and of it.
+STYLESHEET_RECORD = "mathjax_prerender.css.json"
 VERSION = (Path(__file__).with_name("mathjax") / "VERSION").read_text().strip()
 
 
@@ -158,6 +163,17 @@ def link_stylesheet(
     )
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _source(every: list[tuple[str, bool]]) -> str:
+    """The digest of what the stylesheet is typeset from: every TeX of the site, the MathJax
+    release and the script that runs it, and node's version."""
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=True)
+    return _sha256(json.dumps([every, VERSION, SCRIPT.read_text(), node.stdout]).encode())
+
+
 def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
     """Write the stylesheet of every glyph of every page, then stop node: the TeX of the pages
     this build did not write is typeset again (it is kept between builds)."""
@@ -176,9 +192,19 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
             # MathJax writes a glyph's rule when it first meets it: every TeX of every page, in
             # one order, typeset afresh, gives the same stylesheet for the same math whichever
             # pages this build wrote (the browser tests reuse their outcomes while it is unchanged).
+            # So the same math as the stylesheet's (a prose edit) keeps the stylesheet as it is.
+            every = sorted(set().union(*pages.values()))
+            record = Path(app.doctreedir, STYLESHEET_RECORD)
+            made = (
+                {"from": _source(every), "css": _sha256(path.read_bytes())}
+                if path.is_file()
+                else {}
+            )
+            if record.is_file() and json.loads(record.read_text()) == made:
+                return
             fresh = MathJax()
             try:
-                for tex, display in sorted(set().union(*pages.values())):
+                for tex, display in every:
                     fresh.typeset(tex, display)
                 css = f"/* MathJax {VERSION} CommonHTML, typeset at build time */\n"
                 css += fresh.stylesheet()
@@ -186,6 +212,7 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
                 fresh.close()
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(css, encoding="utf-8")
+            record.write_text(json.dumps({"from": _source(every), "css": _sha256(css.encode())}))
     finally:
         mathjax.close()
 
