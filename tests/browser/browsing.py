@@ -469,15 +469,24 @@ def text_of(element: Any, left_out: str) -> str:
     return "".join(text_runs(element, left_out))
 
 
+@reads.view
+def tips_file_of(path: Path) -> str:
+    """The previews file that the built page ``path`` loads, as its data-tips names it ("" if
+    none): a view (``sphinx_claims.reads``), so a test that reads a page only to find its
+    previews does not run again when the page's text changes."""
+    scripts = html_of(path).xpath("//script[@data-tips]")
+    files = [s.get("data-tips") for s in scripts if TIPS_FILE.search(s.get("data-tips"))]
+    return str(files[0]) if files else ""
+
+
 @reads.cache
 def tips_of(page: str) -> dict[str, str]:
     """The previews of the built page ``page`` as sphinx-tippy wrote them: link selector -> the
     tip's HTML (book/_ext/static/previews.js loads them when first wanted, from its data-tips)."""
     path = SITE / page
-    scripts = page_tree(path).xpath("//script[@data-tips]")
-    files = [s.get("data-tips") for s in scripts if TIPS_FILE.search(s.get("data-tips"))]
-    assert files, f"{page} loads no previews"
-    source = (path.parent / unquote(files[0])).read_text(encoding="utf-8")
+    file = tips_file_of(path)
+    assert file, f"{page} loads no previews"
+    source = (path.parent / unquote(file)).read_text(encoding="utf-8")
     start = source.index("selector_to_html = ") + len("selector_to_html = ")
     tips, _ = json.JSONDecoder().raw_decode(source[start:])
     return dict(tips)

@@ -17,12 +17,14 @@ from browsing import (
     THEMES,
     Visit,
     chapter_pages,
+    html_of,
     open_page,
     page_tree,
     tips_of,
     wait_for_mathjax,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sphinx_claims.reads import view
 
 BIBLIOGRAPHY = "book/bibliography.html"
 
@@ -38,15 +40,17 @@ def _labels() -> dict[str, str]:
     return labels
 
 
+@view
+def citations_of(path: Path) -> list[tuple[str, str]]:
+    """Every citation in the text of the chapter page ``path``: the anchor it cites, and its text
+    (a view, ``sphinx_claims.reads``: an edit elsewhere in the chapter is none of its inputs)."""
+    links = html_of(path).cssselect("article.bd-article a[href^='bibliography.html#']")
+    return [(a.get("href").partition("#")[2], " ".join(a.text_content().split())) for a in links]
+
+
 def _citations() -> list[tuple[str, str, str]]:
     """Every citation in the chapters' text: its page, the anchor it cites, and its text."""
-    found = []
-    for page in chapter_pages():
-        links = page_tree(SITE / page).cssselect("article.bd-article a[href^='bibliography.html#']")
-        for link in links:
-            anchor = link.get("href").partition("#")[2]
-            found.append((page, anchor, " ".join(link.text_content().split())))
-    return found
+    return [(page, *cited) for page in chapter_pages() for cited in citations_of(SITE / page)]
 
 
 def _fragment(html: str) -> Any:

@@ -27,6 +27,7 @@ from browsing import (
     page_tree,
     site_pages,
     text_runs,
+    tips_file_of,
     tips_of,
     wait_for_mathjax,
 )
@@ -230,9 +231,9 @@ def test_every_tips_file_is_one_a_page_loads(site: Path) -> None:
     # incremental build did not write.
     pages = [site / p for p in site_pages()]
     loaded = {
-        (page.parent / unquote(script.get("data-tips"))).resolve()
+        (page.parent / unquote(tips_file_of(page))).resolve()
         for page in pages
-        for script in page_tree(page).xpath("//script[@data-tips]")
+        if tips_file_of(page)
     }
     files = {f.resolve() for f in (site / "_static" / "tippy").rglob("*.js")}
     assert loaded <= files, f"tips that no file holds: {sorted(map(str, loaded - files))}"
