@@ -194,14 +194,11 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
             # pages this build wrote (the browser tests reuse their outcomes while it is unchanged).
             # So the same math as the stylesheet's (a prose edit) keeps the stylesheet as it is.
             every = sorted(set().union(*pages.values()))
-            record = Path(app.doctreedir, STYLESHEET_RECORD)
-            made = (
-                {"from": _source(every), "css": _sha256(path.read_bytes())}
-                if path.is_file()
-                else {}
-            )
-            if record.is_file() and json.loads(record.read_text()) == made:
-                return
+            source, record = _source(every), Path(app.doctreedir, STYLESHEET_RECORD)
+            if record.is_file() and path.is_file():
+                made = {"from": source, "css": _sha256(path.read_bytes())}
+                if json.loads(record.read_text()) == made:
+                    return
             fresh = MathJax()
             try:
                 for tex, display in every:
@@ -212,7 +209,7 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
                 fresh.close()
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(css, encoding="utf-8")
-            record.write_text(json.dumps({"from": _source(every), "css": _sha256(css.encode())}))
+            record.write_text(json.dumps({"from": source, "css": _sha256(css.encode())}))
     finally:
         mathjax.close()
 

@@ -444,7 +444,8 @@ def text_runs(element: Any, left_out: str, between: str = "") -> list[str]:
     """The element's text, as ``.text_content()``, without that of its descendants that match
     the CSS selector ``left_out`` (the text after them is kept), in runs: a descendant that
     matches ``between`` ends one run and starts the next, its own text left out."""
-    skip, breaks = set(element.cssselect(left_out)), set(element.cssselect(between or "_"))
+    skip = set(element.cssselect(left_out))
+    breaks = set(element.cssselect(between)) if between else set()
     runs = [""]
 
     def walk(node: Any) -> None:
